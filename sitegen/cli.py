@@ -1,0 +1,152 @@
+"""The `sitegen` command: options in, pipeline called, one line out, exit code.
+
+Exit codes: 0 success, 1 invalid content (or a failed step), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import Project, build
+from .diagnostics import ContentError, Diagnostic, format_diagnostics
+
+FORMATS = click.Choice(["text", "github", "json"])
+
+
+def _root() -> Path:
+    # The project folder is the working directory: commands are run from a checkout.
+    return Path.cwd()
+
+
+def _report(diags: list[Diagnostic], fmt: str) -> None:
+    click.echo(format_diagnostics(diags, fmt), err=fmt == "text")
+
+
+content_option = click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=None,
+                              help="content folder (default: ./content)")
+format_option = click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                             help="how to print problems: text, GitHub annotations, or JSON")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """Build the static site of district food-safety supervision plans."""
+
+
+@main.command()
+@content_option
+@format_option
+def validate(content: Path | None, fmt: str) -> None:
+    """Check all content; print every problem as file:line:col."""
+    from .validate import load_site
+
+    project = Project.at(_root(), content)
+    try:
+        loaded = load_site(project.content)
+    except ContentError as e:
+        _report(e.diagnostics, fmt)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo("[]")
+    elif fmt == "text":
+        site = loaded.site
+        click.echo(f"ok: {len(site.plans)} plans, {sum(len(p.measures()) for p in site.plans)} measures, "
+                   f"{len(site.agencies)} agency kinds")
+
+
+@main.command(name="build")
+@content_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="output folder (default: ./public)")
+@format_option
+def build_cmd(content: Path | None, out: Path | None, fmt: str) -> None:
+    """Validate, then write the site atomically (a failed build keeps the old output)."""
+    project = Project.at(_root(), content, out)
+    started = time.perf_counter()
+    try:
+        result = build(project)
+    except ContentError as e:
+        _report(e.diagnostics, fmt)
+        click.echo("build failed: nothing written", err=True)
+        sys.exit(1)
+    took = time.perf_counter() - started
+    click.echo(f"built {result.pages} pages from {result.plans} plans ({result.measures} measures) "
+               f"into {project.out} in {took:.2f}s")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to write (default: content/schema/plan.schema.json; '-' for stdout)")
+def schema(out: Path | None) -> None:
+    """Write the JSON Schema of a plan file (for yaml-language-server)."""
+    from .schema import plan_schema
+
+    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out is not None and str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    target = out or _root() / "content" / "schema" / "plan.schema.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@content_option
+@click.option("--district", required=True, help="district slug, e.g. hedong")
+@click.option("--year", required=True, type=int, help="year of the new plan")
+def new(content: Path | None, district: str, year: int) -> None:
+    """Start next year's plan from the district's latest one (ids kept, status 草稿)."""
+    from .newplan import NewPlanError, new_plan
+
+    project = Project.at(_root(), content)
+    try:
+        path = new_plan(project.content, district, year)
+    except NewPlanError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {path}: edit it, then run `sitegen validate`")
+
+
+@main.command()
+@content_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="output folder (default: ./public)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
+    """Build, serve locally, and rebuild when content, templates or static files change."""
+    from .serve import serve as run
+
+    run(Project.at(_root(), content, out), host, port)
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--district", required=True, help="district slug, e.g. hedong")
+@click.option("--year", required=True, type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to write (default: content/plans/DISTRICT/YEAR.yaml)")
+@content_option
+def import_cmd(file: Path, district: str, year: int, out: Path | None, content: Path | None) -> None:
+    """Turn a plan's extracted text into a draft plan YAML to review."""
+    from .importer import ImportError_, import_plan
+
+    project = Project.at(_root(), content)
+    try:
+        report = import_plan(file, district, year, project.content, out)
+    except ImportError_ as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    click.echo(report)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

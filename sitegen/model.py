@@ -1,0 +1,234 @@
+"""The typed, immutable model of the content: what every later stage reads.
+
+Pydantic gives typed records, error locations that map back to file:line,
+and a JSON Schema for editors, from one definition. Every record forbids
+unknown keys (as Zola does): a misspelt key is an error, not a blank page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+YEAR_MIN, YEAR_MAX = 2000, 2099
+
+
+def _number_to_text(v: object) -> object:
+    # `number: 48` is as natural to write as `number: "48"`; both mean the printed "48".
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    return v
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Printed = Annotated[str, BeforeValidator(_number_to_text), StringConstraints(min_length=1)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- registries ---------------------------------------------------------------
+
+
+class District(Record):
+    slug: Slug
+    name: Text
+    city: Text | None = None
+
+
+class LocalNames(Record):
+    name: Text | None = None
+    aliases: tuple[Text, ...] = ()
+    former: tuple[Text, ...] = ()
+
+
+class AgencyKind(Record):
+    slug: Slug
+    label: Text = Field(description="the kind, as shown on cross-district pages, e.g. 市场监管")
+    name: Text = Field(description="the usual name of a district's instance, e.g. 区市场监管局")
+    aliases: tuple[Text, ...] = ()
+    former: tuple[Text, ...] = ()
+    collective: bool = False
+    local: dict[Slug, LocalNames] = Field(default_factory=dict)
+
+    def instance_name(self, district: str) -> str:
+        local = self.local.get(district)
+        return local.name if local and local.name else self.name
+
+
+class Theme(Record):
+    slug: Slug
+    name: Text
+    description: Text | None = None
+
+
+class Metric(Record):
+    slug: Slug
+    name: Text
+    unit: Text
+    unit_aliases: tuple[Text, ...] = ()
+    higher_is_better: bool = True
+    description: Text | None = None
+
+
+# --- plans ----------------------------------------------------------------------
+
+
+class Status(str, Enum):
+    final = "正式"
+    consultation = "征求意见稿"
+    draft = "草稿"
+
+
+class Role(str, Enum):
+    responsible = "负责"
+    leads = "牵头"
+    coordinates = "组织协调"
+    shared = "按职责分工负责"
+    shared_by_duty = "依职责分工负责"
+    shared_work = "分工负责"
+    supports = "配合"
+    assists = "协助"
+    takes_part = "参与"
+
+    @property
+    def role_class(self) -> Literal["lead", "shared", "support"]:
+        return _ROLE_CLASS[self]
+
+
+_ROLE_CLASS: dict[Role, Literal["lead", "shared", "support"]] = {
+    Role.responsible: "lead",
+    Role.leads: "lead",
+    Role.coordinates: "lead",
+    Role.shared: "shared",
+    Role.shared_by_duty: "shared",
+    Role.shared_work: "shared",
+    Role.supports: "support",
+    Role.assists: "support",
+    Role.takes_part: "support",
+}
+
+
+class TaskType(str, Enum):
+    key = "重点工作任务"
+    ongoing = "长期推进工作"
+
+
+class Source(Record):
+    file: Text = Field(description="file name in content/sources/")
+    url: Text | None = None
+    heading: Text | None = Field(None, description="lines printed above the title, e.g. 附件")
+
+
+class Target(Record):
+    metric: Slug
+    value: float
+    value_max: float | None = None
+    unit: Text
+    qualifier: Text | None = None
+    scope: Text | None = None
+    words: Text = Field(description="the words of the plan this target comes from, verbatim")
+
+
+class AgencyRef(Record):
+    name: Text = Field(description="the agency's name exactly as the plan writes it")
+    role: Role
+
+
+class Measure(Record):
+    id: Slug
+    number: Printed | None = None
+    label: Text | None = None
+    text: Text
+    responsibility: Text | None = None
+    supporting: Text | None = None
+    agencies: tuple[AgencyRef, ...] = ()
+    no_agency: bool = False
+    task_type: TaskType | None = None
+    themes: tuple[Slug, ...] = Field(min_length=1)
+    targets: tuple[Target, ...] = ()
+    note: Text | None = None
+
+
+class Goal(Record):
+    id: Slug
+    number: Printed | None = None
+    text: Text
+    targets: tuple[Target, ...] = ()
+
+
+class Section(Record):
+    """A part (一、), an item (（一）) or a sub-item (1．): the plan's own nesting."""
+
+    id: Slug | None = None
+    number: Printed | None = None
+    title: Text | None = None
+    text: Text | None = None
+    goals: tuple[Goal, ...] = ()
+    items: tuple[Section, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    note: Text | None = None
+
+
+class Plan(Record):
+    title: Text
+    subtitle: Text | None = None
+    district: Slug
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    status: Status
+    issuer: Text | None = None
+    date: dt.date | None = None
+    publicity: Text | None = None
+    follows: Text | None = None
+    shape: Literal["prose", "table"] | None = None
+    columns: tuple[Text, ...] = ()
+    source: Source | None = None
+    notice: Text | None = None
+    intro: Text | None = None
+    goals: tuple[Goal, ...] = ()
+    parts: tuple[Section, ...] = Field(min_length=1)
+    closing: Text | None = None
+    notes: Text | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.district}/{self.year}"
+
+    def sections(self) -> list[tuple[tuple[Section, ...], Section]]:
+        """Every section, depth first, with its ancestors."""
+        out: list[tuple[tuple[Section, ...], Section]] = []
+
+        def walk(sections: tuple[Section, ...], trail: tuple[Section, ...]) -> None:
+            for s in sections:
+                out.append((trail, s))
+                walk(s.items, trail + (s,))
+
+        walk(self.parts, ())
+        return out
+
+    def measures(self) -> list[Measure]:
+        return [m for _, s in self.sections() for m in s.measures]
+
+    def all_goals(self) -> list[Goal]:
+        return list(self.goals) + [g for _, s in self.sections() for g in s.goals]
+
+
+# --- the whole site -----------------------------------------------------------------
+
+
+class Site(BaseModel):
+    """Everything loaded and checked; what derive and render read."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    districts: tuple[District, ...]
+    agencies: tuple[AgencyKind, ...]
+    themes: tuple[Theme, ...]
+    metrics: tuple[Metric, ...]
+    plans: tuple[Plan, ...]
