@@ -1,0 +1,102 @@
+"""How faithfully a plan's YAML transcribes its published source text.
+
+Two figures: text fields not found in the source (must be none), and the
+share of the source's Chinese characters that the YAML carries (coverage).
+Run `python -m sitegen.faithful [content]` to print them for every plan.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import load_file
+
+# Word-processor debris in the sources that a transcription drops on purpose.
+ARTIFACTS = ("[bookmark: _GoBack]",)
+# Keys whose values are the plan's own words; the rest (ids, slugs, roles) are ours.
+TEXT_KEYS = frozenset({"title", "subtitle", "issuer", "publicity", "follows", "notice", "intro", "closing",
+                       "text", "label", "responsibility", "supporting", "words", "heading"})
+_SPACE = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+NGRAM = 4
+
+
+def squash(s: str) -> str:
+    for a in ARTIFACTS:
+        s = s.replace(a, "")
+    return _SPACE.sub("", s)
+
+
+def strings(node, path: str = "") -> list[tuple[str, str, str]]:
+    """(path, key, value) for every string in the data, in document order."""
+    out: list[tuple[str, str, str]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, str):
+                out.append((f"{path}.{k}", str(k), v))
+            else:
+                out.extend(strings(v, f"{path}.{k}"))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            if isinstance(v, str):
+                out.append((f"{path}[{i}]", "", v))
+            else:
+                out.extend(strings(v, f"{path}[{i}]"))
+    return out
+
+
+@dataclass(frozen=True)
+class Report:
+    plan: str
+    fields: int
+    missing: tuple[tuple[str, str], ...]  # (path, paragraph) not found in the source
+    han_total: int
+    han_covered: int
+
+    @property
+    def coverage(self) -> float:
+        return self.han_covered / self.han_total if self.han_total else 1.0
+
+
+def check(plan_path: Path, sources: Path) -> Report:
+    data = load_file(plan_path).data
+    source = squash((sources / data["source"]["file"]).read_text(encoding="utf-8"))
+    all_strings = strings(data)
+    texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
+    missing = tuple((p, para) for p, v in texts for para in v.split("\n")
+                    if squash(para) and squash(para) not in source)
+    # Coverage: a source character counts as carried when some NGRAM-long run
+    # around it occurs in one of the YAML's strings (numbers and cells included).
+    grams: set[str] = set()
+    for _, _, v in all_strings:
+        s = squash(v)
+        grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
+        if 0 < len(s) < NGRAM:
+            grams.add(s)
+    covered = [False] * len(source)
+    for i in range(len(source) - NGRAM + 1):
+        if source[i:i + NGRAM] in grams:
+            covered[i:i + NGRAM] = [True] * NGRAM
+    han = [i for i, c in enumerate(source) if _HAN.match(c)]
+    return Report(f"{data['district']}/{data['year']}", len(texts), missing, len(han),
+                  sum(1 for i in han if covered[i]))
+
+
+def main(argv: list[str]) -> int:
+    content = Path(argv[0]) if argv else Path("content")
+    bad = 0
+    for path in sorted((content / "plans").glob("*/*.yaml")):
+        r = check(path, content / "sources")
+        bad += len(r.missing)
+        print(f"{r.plan:16} {r.fields:4} text fields  {len(r.missing):3} not in source  "
+              f"coverage {r.han_covered}/{r.han_total} = {r.coverage:.2%}")
+        for p, para in r.missing:
+            print(f"    not in source: {p}: {para[:60]}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,113 @@
+"""Building the site: pages written, output atomic and reproducible, text escaped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.build import Project, build
+from sitegen.cli import main
+from sitegen.schema import plan_schema
+from sitegen.write import write_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the project's content, free to break."""
+    dst = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dst)
+    return dst
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_a_page_per_plan_with_an_anchor_per_measure(content, tmp_path):
+    out = tmp_path / "public"
+    result = run("build", "--content", str(content), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "built" in result.output
+    page = (out / "plans" / "hedong" / "2024" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in page
+    assert "河东区 2024 年食品安全监督管理计划" in page
+    assert 'id="' in page and "征求意见稿" in page
+    assert (out / "index.html").is_file() and (out / "static" / "style.css").is_file()
+
+
+def test_every_measure_id_is_an_anchor_on_its_plan_page(content, tmp_path):
+    out = tmp_path / "public"
+    build(Project(content, out, ROOT / "templates", ROOT / "static"))
+    from sitegen.validate import load_site
+
+    for plan in load_site(content).site.plans:
+        page = (out / "plans" / plan.district / str(plan.year) / "index.html").read_text(encoding="utf-8")
+        for m in plan.measures():
+            assert f'id="{m.id}"' in page, (plan.key, m.id)
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(content, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("build", "--content", str(content), "--out", str(a)).exit_code == 0
+    assert run("build", "--content", str(content), "--out", str(b)).exit_code == 0
+    assert tree(a) == tree(b)
+
+
+def test_failed_build_leaves_previous_output_byte_identical(content, tmp_path):
+    out = tmp_path / "public"
+    assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
+    before = tree(out)
+    plan = content / "plans" / "wuqing" / "2022.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 正式", "status: 正式\nstatus: 草稿"),
+                    encoding="utf-8")
+    result = run("build", "--content", str(content), "--out", str(out))
+    assert result.exit_code == 1
+    assert "duplicate key 'status'" in result.output and "Traceback" not in result.output
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]  # no staging left behind
+
+
+def test_write_failure_midway_keeps_old_output_and_cleans_up(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, {"index.html": b"old"})
+    with pytest.raises(OSError):
+        # a file and a folder at one path: the second write fails after the first succeeded
+        write_site(out, {"a": b"x", "a/b.html": b"y"})
+    assert (out / "index.html").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_plan_text_is_escaped_not_interpreted(content, tmp_path):
+    plan = content / "plans" / "wuqing" / "2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    needle = "将食品安全工作纳入区政府年度任务，加强跟踪督办。"
+    assert needle in text
+    plan.write_text(text.replace(needle, needle + "<script>alert(1)</script>", 1), encoding="utf-8")
+    out = tmp_path / "public"
+    assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
+    page = (out / "plans" / "wuqing" / "2022" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_committed_json_schema_is_current():
+    committed = json.loads((ROOT / "content" / "schema" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert committed == plan_schema(), "run `sitegen schema` and commit the result"
+
+
+def test_schema_denies_unknown_keys_everywhere():
+    schema = plan_schema()
+    assert schema["additionalProperties"] is False
+    assert all(d.get("additionalProperties") is False for d in schema["$defs"].values() if d.get("type") == "object")

@@ -1,0 +1,47 @@
+"""`sitegen new`: next year's plan starts from the latest one, ids kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import main
+from sitegen.validate import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    dst = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dst)
+    return dst
+
+
+def test_new_plan_keeps_ids_sets_draft_and_validates(content):
+    result = CliRunner().invoke(main, ["new", "--content", str(content), "--district", "hedong", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    site = load_site(content).site
+    old = next(p for p in site.plans if p.key == "hedong/2024")
+    new = next(p for p in site.plans if p.key == "hedong/2025")
+    assert new.status.value == "草稿"
+    assert new.source is None and new.date is None
+    assert "2025" in new.title and "2024" not in new.title
+    assert [m.id for m in new.measures()] == [m.id for m in old.measures()]
+
+
+def test_new_plan_refuses_to_overwrite(content):
+    args = ["new", "--content", str(content), "--district", "hedong", "--year", "2024"]
+    before = (content / "plans" / "hedong" / "2024.yaml").read_bytes()
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert (content / "plans" / "hedong" / "2024.yaml").read_bytes() == before
+
+
+def test_new_plan_needs_an_earlier_plan(content):
+    result = CliRunner().invoke(main, ["new", "--content", str(content), "--district", "hedong", "--year", "2019"])
+    assert result.exit_code == 1 and "no earlier plan" in result.output
