@@ -35,7 +35,10 @@ class Diagnostic:
         # GitHub workflow commands need %, CR and LF escaped in the message.
         msg = self.message + (f" — {self.hint}" if self.hint else "")
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={max(self.line, 1)},col={max(self.col, 1)}::{msg}"
+        # Property values also need ':' and ',' escaped (a Windows drive, a comma in a name).
+        file = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A") \
+            .replace(":", "%3A").replace(",", "%2C")
+        return f"::error file={file},line={max(self.line, 1)},col={max(self.col, 1)}::{msg}"
 
 
 def _display_width(s: str) -> int:

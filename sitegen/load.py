@@ -131,8 +131,16 @@ def parse_text(text: str, shown: str) -> Document:
         what = e.problem or e.context or "invalid YAML"
         raise fail(mark, f"YAML syntax: {what}",
                    "check indentation, and quote text that contains ': ' or starts with a special character") from None
-    except yaml.YAMLError as e:  # e.g. a reader error on a control character
-        raise fail(None, f"YAML error: {e}") from None
+    except yaml.reader.ReaderError as e:  # a control character, e.g. pasted from a PDF
+        # The C reader reports a byte offset, the Python one a character offset: find it ourselves.
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        at = bad.start() if bad else 0
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise LoadError(Diagnostic(shown, line, col, f"character U+{e.character:04X} is not allowed in YAML",
+                                   "delete it (control characters often come with text copied from a PDF)")) \
+            from None
+    except yaml.YAMLError as e:
+        raise fail(None, f"YAML error: {e}".replace("\n", " ")) from None
 
     doc = Document(shown, None)
     if node is None:
@@ -176,6 +184,6 @@ def _build(node: yaml.Node, loc: Loc, doc: Document) -> Any:
 def _scalar(node: yaml.ScalarNode) -> Any:
     try:
         return _constructor.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError:
-        # e.g. a timestamp-looking value that is no real date: keep the text
+    except (yaml.constructor.ConstructorError, ValueError):
+        # e.g. a timestamp-looking value that is no real date (2023-02-30 raises ValueError): keep the text
         return node.value

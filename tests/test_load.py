@@ -1,0 +1,270 @@
+"""Unit tests of sitegen/load.py: safe YAML that remembers where every value was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import sitegen.load as load
+from sitegen.load import MAX_BYTES, MAX_DEPTH, Document, LoadError, load_file, parse_text
+
+# Columns are counted in characters, not bytes: the CJK values before `role` prove it.
+NESTED = """\
+plan:
+  title: 甲区计划
+  measures:
+    - id: first
+      agencies:
+        - {name: 区市场监管局, role: 牵头}
+        - name: 各街道
+          role: 配合
+    - id: second
+      themes: [sampling, school-food]
+"""
+
+
+def failure(text: str) -> load.Diagnostic:
+    with pytest.raises(LoadError) as info:
+        parse_text(text, "x.yaml")
+    return info.value.diagnostic
+
+
+# -- marks ----------------------------------------------------------------------------------------
+
+
+def test_marks_of_nested_values_and_list_items() -> None:
+    doc = parse_text(NESTED, "x.yaml")
+    m = doc.marks
+    assert m[()] == (1, 1)
+    assert m[("plan",)] == (2, 3)  # the mapping under plan: starts at its first key
+    assert m[("plan", "title")] == (2, 10)
+    assert m[("plan", "measures")] == (4, 5)  # the block sequence starts at its first '-'
+    assert m[("plan", "measures", 0)] == (4, 7)
+    assert m[("plan", "measures", 0, "id")] == (4, 11)
+    assert m[("plan", "measures", 0, "agencies", 0)] == (6, 11)  # a flow mapping starts at '{'
+    assert m[("plan", "measures", 0, "agencies", 0, "name")] == (6, 18)
+    assert m[("plan", "measures", 0, "agencies", 0, "role")] == (6, 32)
+    assert m[("plan", "measures", 0, "agencies", 1, "role")] == (8, 17)
+    assert m[("plan", "measures", 1, "themes", 1)] == (10, 26)
+
+
+def test_key_marks_point_at_keys() -> None:
+    doc = parse_text(NESTED, "x.yaml")
+    k = doc.key_marks
+    assert k[("plan",)] == (1, 1)
+    assert k[("plan", "measures")] == (3, 3)
+    assert k[("plan", "measures", 0, "agencies")] == (5, 7)
+    assert k[("plan", "measures", 0, "agencies", 0, "role")] == (6, 26)
+    assert k[("plan", "measures", 1, "themes")] == (10, 7)
+    # List positions are values, never keys.
+    assert ("plan", "measures", 0) not in k
+
+
+def test_where_prefers_key_marks_when_asked_and_falls_back_to_the_enclosing_value() -> None:
+    doc = parse_text(NESTED, "x.yaml")
+    loc = ("plan", "measures", 1, "themes")
+    assert doc.where(loc) == (10, 15)
+    assert doc.where(loc, key=True) == (10, 7)
+    # A key that is not there (e.g. a missing field) is reported at the mapping that lacks it.
+    assert doc.where(("plan", "measures", 1, "text")) == (9, 7)
+    assert doc.where(("plan", "measures", 1, "text", 0, "deeper")) == (9, 7)
+    d = doc.diag(("plan", "title"), "msg", "hint")
+    assert (d.path, d.line, d.col, d.message, d.hint) == ("x.yaml", 2, 10, "msg", "hint")
+
+
+def test_marks_agree_between_the_c_and_python_loaders(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\ufeff" + NESTED.replace("\n", "\r\n")
+    fast = parse_text(text.lstrip("\ufeff"), "x.yaml")
+    monkeypatch.setattr(load, "_Loader", yaml.SafeLoader)
+    slow = parse_text(text.lstrip("\ufeff"), "x.yaml")
+    assert (fast.data, fast.marks, fast.key_marks) == (slow.data, slow.marks, slow.key_marks)
+
+
+# -- encodings, line ends, normalisation ---------------------------------------------------------
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"\xef\xbb\xbftitle: \xe7\x94\xb2\nyear: 2024\n")
+    doc = load_file(path)
+    assert doc.data == {"title": "甲", "year": 2024}
+    assert doc.key_marks[("title",)] == (1, 1)  # the BOM takes no column
+    assert doc.marks[("year",)] == (2, 7)
+
+
+def test_crlf_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes("title: 甲\r\ntext: |-\r\n  第一段\r\n  第二段\r\nyear: 2024\r\n".encode())
+    doc = load_file(path)
+    assert doc.data == {"title": "甲", "text": "第一段\n第二段", "year": 2024}
+    assert doc.marks[("year",)] == (5, 7)
+
+
+def test_bom_and_crlf_together(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + "a: 1\r\nb: 乙\r\n".encode())
+    doc = load_file(path)
+    assert doc.data == {"a": 1, "b": "乙"}
+    assert doc.marks[("b",)] == (2, 4)
+
+
+def test_values_and_keys_are_normalised_to_nfc() -> None:
+    # e + COMBINING ACUTE is é; U+F961 is a CJK compatibility ideograph whose NFC form is 率.
+    doc = parse_text("name: Cafe\u0301\nwords: [合格\uf961]\nCafe\u0301: x\n", "x.yaml")
+    assert doc.data == {"name": "Caf\u00e9", "words": ["合格\u7387"], "Caf\u00e9": "x"}
+    assert ("Caf\u00e9",) in doc.key_marks
+
+
+def test_nfc_keys_that_collide_are_duplicates() -> None:
+    d = failure("Cafe\u0301: 1\nCaf\u00e9: 2\n")
+    assert (d.line, d.col) == (2, 1)
+    assert "duplicate key 'Café' (first on line 1)" in d.message
+
+
+def test_invalid_utf8_points_at_the_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"year: 2024\ntitle: " + "甲区".encode("gbk") + b"\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    d = info.value.diagnostic
+    assert (d.line, d.col) == (2, 8)
+    assert "not valid UTF-8" in d.message
+    assert "save the file as UTF-8" in d.hint
+
+
+def test_control_character_is_located_in_characters() -> None:
+    # The C reader reports a byte offset; the CJK text before it must not shift the column.
+    d = failure("a: 甲乙\nb: 丙丁\x07戊\n")
+    assert (d.line, d.col) == (2, 6)
+    assert d.message == "character U+0007 is not allowed in YAML"
+    assert "\n" not in d.message
+
+
+# -- the loader itself ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+def test_c_loader_is_used_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load._Loader is yaml.CSafeLoader
+    used = []
+    real_parse, real_compose = yaml.parse, yaml.compose
+    monkeypatch.setattr(yaml, "parse", lambda text, Loader: used.append(Loader) or real_parse(text, Loader))
+    monkeypatch.setattr(yaml, "compose", lambda text, Loader: used.append(Loader) or real_compose(text, Loader))
+    parse_text("a: 1\n", "x.yaml")
+    assert used and all(loader is yaml.CSafeLoader for loader in used)
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
+def test_empty_document_gives_none(text: str) -> None:
+    doc = parse_text(text, "x.yaml")
+    assert isinstance(doc, Document)
+    assert doc.data is None
+    assert doc.marks == {} and doc.key_marks == {}
+
+
+def test_explicit_empty_document_gives_none() -> None:
+    assert parse_text("---\n", "x.yaml").data is None
+    assert parse_text("--- # nothing\n...\n", "x.yaml").data is None
+
+
+def test_empty_file_gives_none(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"")
+    assert load_file(path).data is None
+
+
+def test_scalars_are_typed_as_safe_load_types_them() -> None:
+    text = "a: 1\nb: 1.5\nc: true\nd: null\ne: 2023-03-01\nf: '48'\ng: 2023-02-30\nh: ~\n"
+    doc = parse_text(text, "x.yaml")
+    assert doc.data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": dt.date(2023, 3, 1), "f": "48",
+                        "g": "2023-02-30", "h": None}
+    expected = yaml.safe_load(text.replace("g: 2023-02-30\n", ""))
+    assert {k: v for k, v in doc.data.items() if k != "g"} == expected
+
+
+# -- what is refused ----------------------------------------------------------------------------
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    d = failure("a:\n  b: 1\n  c: 2\n  b: 3\n")
+    assert (d.line, d.col) == (4, 3)
+    assert d.message == "duplicate key 'b' (first on line 2)"
+
+
+def test_anchor_and_alias_are_refused() -> None:
+    d = failure("a: 1\nb: &x [1, 2]\nc: *x\n")
+    assert (d.line, d.col, d.message) == (2, 4, "anchor '&x' is not allowed")
+    # An alias without its anchor is a YAML error, still with a place.
+    d = failure("a: 1\nc: *x\n")
+    assert d.line == 2
+
+
+@pytest.mark.parametrize("text, tag", [
+    ("a: !!python/object/apply:os.system ['true']\n", "tag:yaml.org,2002:python/object/apply:os.system"),
+    ("a: !!python/name:os.system ''\n", "tag:yaml.org,2002:python/name:os.system"),
+    ("a: !foo bar\n", "!foo"),
+    ("a: !!str 48\n", "tag:yaml.org,2002:str"),
+    ("a: ! 48\n", "!"),
+])
+def test_tags_are_refused(text: str, tag: str) -> None:
+    d = failure(text)
+    assert (d.line, d.col) == (1, 4)
+    assert d.message == f"tag '{tag}' is not allowed"
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    d = failure("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0
+    assert (d.line, d.message) == (1, "anchor '&a' is not allowed")
+
+
+def _nested(levels: int) -> str:
+    return "".join("  " * i + "k:\n" for i in range(levels)) + "  " * levels + "v\n"
+
+
+def test_nesting_limit() -> None:
+    # _nested(n) is n mappings, one in the other; the root mapping is level 1.
+    doc = parse_text(_nested(MAX_DEPTH), "x.yaml")
+    assert doc.data is not None
+    d = failure(_nested(MAX_DEPTH + 1))
+    assert (d.line, d.col) == (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)
+    assert d.message == f"nesting deeper than {MAX_DEPTH} levels"
+    d = failure("a: " + "[" * 40 + "]" * 40 + "\n")
+    assert "nesting deeper" in d.message and d.line == 1
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    head = b"a: 1\n"
+    path = tmp_path / "a.yaml"
+    path.write_bytes(head + b"#" * (MAX_BYTES - len(head) - 1) + b"\n")
+    assert path.stat().st_size == MAX_BYTES
+    assert load_file(path).data == {"a": 1}
+    path.write_bytes(path.read_bytes() + b"\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    d = info.value.diagnostic
+    assert d.line == 0 and f"over the {MAX_BYTES}-byte limit" in d.message
+
+
+def test_key_must_be_plain() -> None:
+    d = failure("a: 1\n[x, y]: 2\n")
+    assert (d.line, d.col, d.message) == (2, 1, "a key must be plain text")
+
+
+def test_syntax_error_has_a_place_and_one_line() -> None:
+    d = failure("a:\n  b: 1\n c: 2\n")
+    assert d.line >= 2 and d.col >= 1
+    assert d.message.startswith("YAML syntax: ") and "\n" not in d.message
+
+
+def test_two_documents_are_refused() -> None:
+    d = failure("a: 1\n---\nb: 2\n")
+    assert d.line == 2 and d.message.startswith("YAML syntax: ")
