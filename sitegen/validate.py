@@ -88,11 +88,18 @@ class _Checker:
         try:
             return adapter.validate_python(doc.data)
         except ValidationError as e:
-            for err in e.errors():
+            errors = e.errors()
+            # A misspelt key also makes the key it should have been "missing": say it once,
+            # as the unknown key with its did-you-mean, which is where the fix is.
+            misspelt = {tuple(err["loc"][:-1]) + (_close_field(err, root),) for err in errors
+                        if err["type"] == "extra_forbidden"}
+            for err in errors:
                 # pydantic also calls a list too short when its only items failed; those
                 # failures are reported, and "must not be empty" would be misleading.
                 if err["type"] == "too_short" and isinstance(err.get("input"), (list, tuple)) \
                         and len(err["input"]) >= err.get("ctx", {}).get("min_length", 1):
+                    continue
+                if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
                     continue
                 self.diags.append(_explain(doc, err, root))
             return None
@@ -340,6 +347,16 @@ def _first_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _close_field(err: dict, root: Any) -> str | None:
+    """The allowed key an unknown key was probably meant to be."""
+    loc = tuple(err["loc"])
+    model = _model_at(root, loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    close = difflib.get_close_matches(loc[-1], sorted(model.model_fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _field_name(loc: tuple) -> str:
     names = [p for p in loc if isinstance(p, str)]
     return names[-1] if names else "value"
@@ -359,8 +376,8 @@ def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
         allowed = sorted(model.model_fields) if model else []
-        close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = _close_field(err, root)
+        hint = f"did you mean '{close}'? " if close else ""
         hint += f"allowed keys here: {', '.join(allowed)}" if allowed else ""
         return doc.diag(loc, f"unknown key '{field}'", hint, key=True)
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SLUG_PATTERN:
