@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from sitegen.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """A private copy of the project's content, free to break."""
-    dst = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dst)
-    return dst
 
 
 def run(*args: str):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,14 +9,7 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.validate import load_site
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    dst = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dst)
-    return dst
 
 
 def test_new_plan_keeps_ids_sets_draft_and_validates(content):

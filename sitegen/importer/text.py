@@ -1,0 +1,460 @@
+"""`sitegen import`, reading the text: the draft tree, page breaks, prose plans.
+
+Two shapes of published plan are understood:
+
+- **prose**: 一、 parts, （一） / (一) items, 1． sub-items, and after each
+  measure a bracketed responsibility clause (（责任单位：…）, （区食安办牵头，…配合）);
+- **table**: cells printed as tab-indented lines under a header row
+  (序号 / 任务类型 / 工作任务 / 责任单位, or 序号 / 任务 / 举措 / 责任单位 / 配合单位).
+
+Tables are read by table.py with the helpers here. Page-break
+damage is mended on the way (a line cut mid-sentence is joined to the line
+that continues it). Nothing here knows about agencies, themes or targets:
+that is suggest.py. The result is plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# --- the draft tree -------------------------------------------------------------
+
+
+@dataclass
+class AgencyDraft:
+    name: str
+    role: str
+    comment: str | None = None  # a `# review:` remark on this agency's line
+
+
+@dataclass
+class TargetDraft:
+    metric: str
+    value: float
+    unit: str
+    words: str
+    value_max: float | None = None
+    qualifier: str | None = None
+
+
+@dataclass
+class MeasureDraft:
+    text: str
+    number: str | None = None
+    label: str | None = None
+    responsibility: str | None = None
+    supporting: str | None = None
+    task_type: str | None = None
+    id: str = ""
+    agencies: list[AgencyDraft] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    targets: list[TargetDraft] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # remarks written as comments above the measure
+
+
+@dataclass
+class GoalDraft:
+    text: str
+    number: str | None = None
+    id: str = ""
+    targets: list[TargetDraft] = field(default_factory=list)
+
+
+@dataclass
+class SectionDraft:
+    number: str | None = None
+    title: str | None = None
+    text: str | None = None
+    goals: list[GoalDraft] = field(default_factory=list)
+    items: list[SectionDraft] = field(default_factory=list)
+    measures: list[MeasureDraft] = field(default_factory=list)
+    id: str = ""
+    review: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    title: str
+    shape: str
+    status: str = "正式"
+    subtitle: str | None = None
+    issuer: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    publicity: str | None = None
+    follows: str | None = None
+    columns: list[str] = field(default_factory=list)
+    heading: str | None = None
+    notice: str | None = None
+    intro: str | None = None
+    parts: list[SectionDraft] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # plan-level remarks
+
+    def sections(self) -> list[SectionDraft]:
+        out: list[SectionDraft] = []
+
+        def walk(secs: list[SectionDraft]) -> None:
+            for s in secs:
+                out.append(s)
+                walk(s.items)
+
+        walk(self.parts)
+        return out
+
+    def measures(self) -> list[MeasureDraft]:
+        return [m for s in self.sections() for m in s.measures]
+
+    def goals(self) -> list[GoalDraft]:
+        return [g for s in self.sections() for g in s.goals]
+
+
+class ParseError(Exception):
+    """The text cannot be read as a plan at all."""
+
+
+# --- patterns ---------------------------------------------------------------------
+
+CN_NUM = "一二三四五六七八九十"
+PART_RE = re.compile(rf"^([{CN_NUM}]+)\s*、\s*")
+ITEM_RE = re.compile(rf"^[（(]\s*([{CN_NUM}]+)\s*[）)]\s*")
+NUM_RE = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*")
+DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+HEADING_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
+PUBLICITY_RE = re.compile(r"^[（(]?\s*(此件(?:主动|不予|依申请)公开)\s*[）)]?$")
+TITLE_WORDS = ("计划", "安排", "分工表", "方案", "要点")
+TASK_TYPES = ("重点工作任务", "长期推进工作")
+BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
+
+# A bracketed passage is a responsibility clause when it ends with one of
+# these role words or starts with 责任单位：.
+ROLE_WORDS = ("分工负责", "组织协调", "负责", "牵头", "配合", "协助", "参与")
+_ROLE_END = re.compile("(?:" + "|".join(ROLE_WORDS) + ")$")
+_CLAUSE_START = re.compile(r"^(?:责任单位|牵头单位)\s*[:：]")
+
+# Punctuation that ends a line for good: the next line starts a new paragraph.
+_TERMINAL = "。！？；：）)!?;"
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text)
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def is_marker(s: str) -> bool:
+    return bool(PART_RE.match(s) or ITEM_RE.match(s) or NUM_RE.match(s))
+
+
+def printed_number(marker: str) -> str:
+    """A number as printed, without the spaces the extraction put around it: `(五) ` -> `(五)`."""
+    return squash(marker)
+
+
+def ends_terminal(s: str) -> bool:
+    if not s:
+        return True
+    if s[-1] in _TERMINAL:
+        return True
+    # a quotation closing a sentence: …。”
+    return len(s) > 1 and s[-1] in "”’\"" and s[-2] in "。！？!?"
+
+
+def is_date(s: str) -> bool:
+    return bool(DATE_RE.match(s.strip()))
+
+
+def find_title(lines: list[str], limit: int = 80) -> int | None:
+    """Index of the title: the first short line near the top naming a 计划/安排/分工表."""
+    for i, raw in enumerate(lines[:limit]):
+        s = raw.strip()
+        if not s or len(s) > 60 or not any(w in s for w in TITLE_WORDS):
+            continue
+        if re.search(r"[，。；：:,;]", s) or s.endswith("通知") or "关于" in s or "《" in s:
+            continue
+        if is_marker(s) or s[0] in _OPEN or raw.startswith("\t"):
+            continue
+        after = next((ln.strip() for ln in lines[i + 1:] if ln.strip()), "")
+        if after.startswith(("的通知", "通知")):  # a notice title cut in two: …计划 / 的通知
+            continue
+        return i
+    return None
+
+
+# --- page breaks ------------------------------------------------------------------
+
+
+def mend(lines: list[str], standalone: frozenset[int] = frozenset()) -> list[str]:
+    """Lines to paragraphs: a line cut mid-sentence is joined to the next one, even across blank lines.
+
+    A line is *not* continued when it ends a sentence (。；：）…), is a part
+    heading (一、…), a date, a notice title (…通知), an 附件 heading, or is in
+    `standalone` (the title); nor when the next line starts a numbered
+    section or is a date.
+    """
+    paras: list[str] = []
+    open_ = False  # whether the last paragraph may be continued
+    for i, raw in enumerate(lines):
+        s = raw.strip()
+        if not s:
+            continue
+        if open_ and paras and i not in standalone and not is_marker(s) and not is_date(s):
+            paras[-1] += s
+        else:
+            paras.append(s)
+        last = paras[-1]
+        open_ = not (ends_terminal(last) or i in standalone or PART_RE.match(last) or is_date(last)
+                     or last.endswith("通知") or HEADING_RE.match(last))
+    return paras
+
+
+def mend_cell(lines: list[str]) -> str:
+    """A table cell's lines: cut lines joined, whole lines kept as paragraphs."""
+    out: list[str] = []
+    for raw in lines:
+        s = raw.strip()
+        if not s:
+            continue
+        if out and not ends_terminal(out[-1]) and not NUM_RE.match(s):
+            out[-1] += s
+        else:
+            out.append(s)
+    return "\n".join(out)
+
+
+# --- clauses ------------------------------------------------------------------------
+
+
+def is_clause(inner: str) -> bool:
+    s = squash(inner).rstrip("。；;，,")
+    if len(s) < 2 or len(s) > 300:
+        return False
+    return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s))
+
+
+def find_clauses(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, inner) of each top-level bracketed passage that is a responsibility clause.
+
+    Full- and half-width brackets count alike, mixed too: （…) is one passage.
+    """
+    out: list[tuple[int, int, str]] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in _CLOSE and depth > 0:
+            depth -= 1
+            if depth == 0:
+                inner = text[start + 1:i]
+                if is_clause(inner):
+                    out.append((start, i + 1, inner))
+    return out
+
+
+def first_sentence(s: str) -> int:
+    """End (exclusive) of the first sentence: the first 。 outside brackets and quotes, or -1."""
+    depth = 0
+    quote = False
+    for i, ch in enumerate(s):
+        if ch in _OPEN or ch == "《":
+            depth += 1
+        elif (ch in _CLOSE or ch == "》") and depth:
+            depth -= 1
+        elif ch == "“":
+            quote = True
+        elif ch == "”":
+            quote = False
+        elif ch == "。" and depth == 0 and not quote:
+            return i + 1
+    return -1
+
+
+_LABEL_RE = re.compile(r"^([^\s，。；：:、（）()“”《》]{2,12})[：:]\s*")
+
+
+def clean_text(s: str) -> str:
+    """A measure's text: paragraphs kept, stray punctuation left over from a clause removed."""
+    lines = [ln.strip() for ln in s.split("\n")]
+    text = "\n".join(ln for ln in lines if ln)
+    return text.strip().lstrip("。；;，,、").strip()
+
+
+def split_measures(body: str) -> list[MeasureDraft]:
+    """A section's body to measures: each ends at a responsibility clause; a tail without one has none."""
+    measures: list[MeasureDraft] = []
+    pos = 0
+    for start, end, inner in find_clauses(body):
+        text = clean_text(body[pos:start])
+        responsibility = re.sub(r"\s*\n\s*", "", inner).strip()
+        if text:
+            measures.append(MeasureDraft(text=text, responsibility=responsibility))
+        elif measures:  # two clauses in a row: both name the agencies of the measure before
+            measures[-1].responsibility = f"{measures[-1].responsibility}；{responsibility}"
+        else:
+            measures.append(MeasureDraft(text="", responsibility=responsibility))
+        pos = end
+    tail = clean_text(body[pos:])
+    if tail and squash(tail).strip("。；;，,"):
+        measures.append(MeasureDraft(text=tail))
+    for m in measures:
+        lab = _LABEL_RE.match(m.text)
+        if lab and lab.group(1) not in ("责任单位", "其中") and len(m.text) > lab.end():
+            m.label, m.text = lab.group(1), m.text[lab.end():]
+    return measures
+
+
+# --- prose ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    number: str | None
+    title: str | None
+    body: list[str] = field(default_factory=list)
+    items: list[_Node] = field(default_factory=list)
+    groups: list[_Node] = field(default_factory=list)  # numbered paragraphs (1．)
+
+
+def _split_heading(rest: str, *, part: bool) -> tuple[str | None, str]:
+    """A heading's title and the body that follows it on the same paragraph."""
+    rest = rest.strip()
+    if not rest:
+        return None, ""
+    end = first_sentence(rest)
+    if end == -1:
+        if part or len(rest) <= 40 and not find_clauses(rest):
+            return rest, ""
+        return None, rest
+    title = rest[:end]
+    if part:
+        title = title.rstrip("。")
+    return title, rest[end:].strip()
+
+
+def parse_prose(text: str) -> Draft:
+    lines = text.split("\n")
+    t = find_title(lines)
+    if t is None:
+        raise ParseError("no title found: expected a line near the top naming the plan (…计划, …安排, …分工表)")
+    draft = Draft(title=lines[t].strip(), shape="prose")
+    read_front(draft, mend(lines[:t]))
+
+    paras = mend(lines[t + 1:])
+    i = 0
+    if paras and not is_marker(paras[0]) and _is_subtitle(paras[0]):
+        draft.subtitle = paras[0]
+        i = 1
+    first_part = next((j for j in range(i, len(paras)) if PART_RE.match(paras[j])), None)
+    first_any = next((j for j in range(i, len(paras)) if is_marker(paras[j])), len(paras))
+    stop = first_part if first_part is not None else first_any
+    intro = paras[i:stop]
+    if intro:
+        draft.intro = "\n".join(intro)
+        m = re.search(r"根据《([^》]{4,60})》", draft.intro) or \
+            re.search(r"根据([^，。；《》]{4,60}?(?:计划|方案|规定|意见|要点))", draft.intro)
+        if m:
+            draft.follows = m.group(1).strip()
+
+    parts: list[_Node] = []
+    part = item = group = None
+    for p in paras[stop:]:
+        if m := PART_RE.match(p):
+            title, rest = _split_heading(p[m.end():], part=True)
+            part = _Node(printed_number(p[:m.end()]), title, [rest] if rest else [])
+            parts.append(part)
+            item = group = None
+        elif m := ITEM_RE.match(p):
+            if part is None:
+                part = _Node(None, None)
+                parts.append(part)
+            title, rest = _split_heading(p[m.end():], part=False)
+            item = _Node(printed_number(p[:m.end()]), title, [rest] if rest else [])
+            part.items.append(item)
+            group = None
+        elif m := NUM_RE.match(p):
+            parent = item or part
+            if parent is None:
+                part = parent = _Node(None, None)
+                parts.append(part)
+            group = _Node(p[:m.end()].strip(), None, [p[m.end():]])
+            parent.groups.append(group)
+        else:
+            holder = group or item or part
+            if holder is None:
+                part = holder = _Node(None, None)
+                parts.append(part)
+            holder.body.append(p)
+    if not parts:
+        raise ParseError("no parts found: expected numbered parts (一、…), items (（一）…) or 1． paragraphs")
+    draft.parts = [_section(n, top=True) for n in parts]
+    return draft
+
+
+def _is_subtitle(p: str) -> bool:
+    if re.match(r"^[（(][^（）()]{1,20}[）)]$", p):
+        return True
+    return len(p) <= 20 and not re.search(r"[，。；：:,;]", p) and not is_date(p)
+
+
+def read_front(draft: Draft, paras: list[str]) -> None:
+    """What is printed above the title: a covering notice, its issuer and date, 此件主动公开, 附件."""
+    kept: list[str] = []
+    for j, p in enumerate(paras):
+        if m := PUBLICITY_RE.match(p):
+            draft.publicity = m.group(1)
+            continue
+        if d := DATE_RE.match(p):
+            draft.date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+            if kept and len(kept[-1]) <= 30 and not re.search(r"[，。；：:]", kept[-1]):
+                draft.issuer = kept[-1]
+        kept.append(p)
+    headings = [p for p in kept if HEADING_RE.match(p)]
+    body = [p for p in kept if not HEADING_RE.match(p)]
+    if headings:
+        draft.heading = "\n".join(headings)
+    if any("通知" in p for p in body):
+        draft.notice = "\n".join(body)
+    elif body:
+        draft.heading = "\n".join(([draft.heading] if draft.heading else []) + body)
+
+
+def _section(node: _Node, *, top: bool) -> SectionDraft:
+    sec = SectionDraft(number=node.number, title=node.title)
+    body = "\n".join(b for b in node.body if b).strip()
+    if top and node.title and "目标" in node.title and not find_clauses(body) and not node.items:
+        # a goals part (二、工作目标): its paragraphs are goals, numbered or not
+        sec.goals = [GoalDraft(text=p) for p in body.split("\n") if p.strip()]
+        for g in node.groups:
+            text = "\n".join(g.body).strip()
+            if text:
+                sec.goals.append(GoalDraft(text=text, number=g.number))
+        return sec
+    if body:
+        if find_clauses(body) or not (top or node.items or node.groups):
+            sec.measures = split_measures(body)
+        else:
+            sec.text = body
+    for child in node.items:
+        sec.items.append(_section(child, top=False))
+    groups = [(g.number, split_measures("\n".join(g.body))) for g in node.groups]
+    groups = [(num, ms) for num, ms in groups if ms]
+    if any(len(ms) > 1 for _, ms in groups):
+        # a numbered paragraph holding several measures (1． split by stages) is a sub-item;
+        # then all its siblings are too, so that the order of the plan is kept
+        sec.items.extend(SectionDraft(number=num, measures=ms) for num, ms in groups)
+    else:
+        for num, ms in groups:
+            ms[0].number = num
+            sec.measures.extend(ms)
+    for m in sec.measures:  # a clause straight after an item's title: the title is the measure
+        if not m.text:
+            m.text = (sec.title or "").strip()
+    sec.measures = [m for m in sec.measures if m.text]
+    return sec

@@ -1,0 +1,18 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the project's content, free to break."""
+    dst = tmp_path / "content"
+    shutil.copytree(ROOT / "content", dst)
+    return dst
