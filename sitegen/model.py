@@ -225,7 +225,7 @@ class Plan(Record):
 class Site(BaseModel):
     """Everything loaded and checked; what derive and render read."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
     districts: tuple[District, ...]
     agencies: tuple[AgencyKind, ...]

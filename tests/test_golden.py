@@ -1,0 +1,35 @@
+"""Golden pages: the built fixture site must match the committed pages byte for byte.
+
+A change to a golden page is made on purpose: rerun with SITEGEN_UPDATE_GOLDEN=1,
+read the diff, and say why in the commit message.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import Project, render_site
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"
+GOLDEN = ROOT / "tests" / "golden" / "minimal"
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, bytes]:
+    files, _ = render_site(Project(FIXTURE, ROOT / "public-unused", ROOT / "templates", ROOT / "static"))
+    return files
+
+
+def test_golden_pages_match(built):
+    if os.environ.get("SITEGEN_UPDATE_GOLDEN"):
+        for rel, data in built.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    expected = {str(p.relative_to(GOLDEN)): p.read_bytes() for p in GOLDEN.rglob("*.html")}
+    assert sorted(built) == sorted(expected), "pages added or removed"
+    for rel, data in built.items():
+        assert data.decode("utf-8") == expected[rel].decode("utf-8"), f"{rel} differs from its golden copy"
