@@ -10,7 +10,6 @@ import difflib
 import re
 import types
 import typing
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -404,12 +403,3 @@ def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
                         if expected == "text" else "")
     return doc.diag(loc, f"'{field}': {err['msg']}", "")
 
-
-def count_of(plan: Plan) -> Counter:
-    """Counts used in summaries: parts, sections, measures, goals, targets."""
-    sections = plan.sections()
-    measures = plan.measures()
-    goals = plan.all_goals()
-    return Counter(parts=len(plan.parts), items=len(sections) - len(plan.parts), measures=len(measures),
-                   goals=len(goals), targets=sum(len(m.targets) for m in measures) +
-                   sum(len(g.targets) for g in goals))

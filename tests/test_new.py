@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main

@@ -406,7 +406,7 @@ def _is_subtitle(p: str) -> bool:
 def read_front(draft: Draft, paras: list[str]) -> None:
     """What is printed above the title: a covering notice, its issuer and date, 此件主动公开, 附件."""
     kept: list[str] = []
-    for j, p in enumerate(paras):
+    for p in paras:
         if m := PUBLICITY_RE.match(p):
             draft.publicity = m.group(1)
             continue
