@@ -1,7 +1,8 @@
 """How faithfully a plan's YAML transcribes its published source text.
 
-Two figures: text fields not found in the source (must be none), and the
-share of the source's Chinese characters that the YAML carries (coverage).
+Three figures: text fields not found in the source (must be none), running
+text out of the source's order (must be none), and the share of the source's
+Chinese characters that the YAML carries (coverage).
 Run `python -m sitegen.faithful [content]` to print them for every plan.
 """
 
@@ -85,16 +86,46 @@ def check(plan_path: Path, sources: Path) -> Report:
                   sum(1 for i in han if covered[i]))
 
 
+# The plan's own running text, in the order it is printed (clauses and cells repeat, so they are left out).
+ORDERED_KEYS = ("title", "subtitle", "notice", "intro", "text", "label", "closing")
+
+
+def out_of_order(plan_path: Path, sources: Path) -> list[str]:
+    """Paragraphs that do not follow the one before them in the source: a reordering."""
+    data = load_file(plan_path).data
+    source = squash((sources / data["source"]["file"]).read_text(encoding="utf-8"))
+    # A covering notice is printed above the title, though the file lists the title first.
+    data = {**({"notice": data["notice"]} if "notice" in data else {}), **data}
+    at, wrong = 0, []
+    for path, key, value in strings(data):
+        if key not in ORDERED_KEYS:
+            continue
+        for para in value.split("\n"):
+            s = squash(para)
+            if not s:
+                continue
+            found = source.find(s, at)
+            if found < 0:
+                wrong.append(f"{path}: {para[:40]}")
+            else:
+                at = found + len(s)
+    return wrong
+
+
 def main(argv: list[str]) -> int:
     content = Path(argv[0]) if argv else Path("content")
     bad = 0
     for path in sorted((content / "plans").glob("*/*.yaml")):
         r = check(path, content / "sources")
         bad += len(r.missing)
-        print(f"{r.plan:16} {r.fields:4} text fields  {len(r.missing):3} not in source  "
+        moved = out_of_order(path, content / "sources")
+        bad += len(moved)
+        print(f"{r.plan:16} {r.fields:4} text fields  {len(r.missing):3} not in source  {len(moved):3} out of order  "
               f"coverage {r.han_covered}/{r.han_total} = {r.coverage:.2%}")
         for p, para in r.missing:
             print(f"    not in source: {p}: {para[:60]}")
+        for line in moved:
+            print(f"    out of order: {line}")
     return 1 if bad else 0
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.faithful import check
+from sitegen.faithful import check, out_of_order
 from sitegen.registry import Registry
 from sitegen.validate import load_site
 
@@ -49,6 +49,11 @@ def test_the_five_seed_plans_are_all_there():
 def test_every_text_field_is_found_in_its_source(key):
     report = check(CONTENT / "plans" / f"{key}.yaml", CONTENT / "sources")
     assert report.missing == ()
+
+
+@pytest.mark.parametrize("key", PLANS)
+def test_running_text_keeps_the_order_of_its_source(key):
+    assert out_of_order(CONTENT / "plans" / f"{key}.yaml", CONTENT / "sources") == []
 
 
 @pytest.mark.parametrize("key", PLANS)
@@ -145,3 +150,12 @@ def test_approximate_volume_keeps_its_qualifier(site):
     plan = next(p for p in site.plans if p.key == "wuqing/2022")
     (t,) = [t for t in _targets(plan) if t.metric == "sampling-batches" and t.value == 7300]
     assert t.qualifier == "余" and "7300余" in t.words.replace(" ", "")
+
+
+def test_order_check_notices_two_swapped_measures(content):
+    plan = content / "plans" / "wuqing" / "2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    a, b = "将食品安全工作纳入区政府年度任务，加强跟踪督办。", "健全完善镇街食品安全委员会，镇街主要领导任食安委主任，分管领导任食安办主任。"
+    assert a in text and b in text
+    plan.write_text(text.replace(a, "\0").replace(b, a).replace("\0", b), encoding="utf-8")
+    assert out_of_order(plan, content / "sources")
