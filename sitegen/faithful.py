@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import load_file
+from .model import squash as squash_space
 
 # Word-processor debris in the sources that a transcription drops on purpose.
 ARTIFACTS = ("[bookmark: _GoBack]",)
 # Keys whose values are the plan's own words; the rest (ids, slugs, roles) are ours.
 TEXT_KEYS = frozenset({"title", "subtitle", "issuer", "publicity", "follows", "notice", "intro", "closing",
                        "text", "label", "responsibility", "supporting", "words", "heading"})
-_SPACE = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 NGRAM = 4
 
@@ -28,7 +28,7 @@ NGRAM = 4
 def squash(s: str) -> str:
     for a in ARTIFACTS:
         s = s.replace(a, "")
-    return _SPACE.sub("", s)
+    return squash_space(s)
 
 
 def strings(node, path: str = "") -> list[tuple[str, str, str]]:

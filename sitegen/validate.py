@@ -7,7 +7,6 @@ MkDocs does with its config), so an editor fixes a pull request in one pass.
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from .model import (
     Status,
     Target,
     Theme,
+    squash,
 )
 from .registry import Registry
 
@@ -42,7 +42,6 @@ REGISTRIES: dict[str, type[BaseModel]] = {
     "metrics.yaml": Metric,
 }
 PLAN_SUFFIXES = (".yaml", ".yml")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -293,7 +292,7 @@ class _Checker:
         if t.value_max is not None and t.value_max < t.value:
             self.error(doc, loc + ("value_max",), f"value_max {t.value_max:g} is below value {t.value:g}",
                        "a range is written value: low, value_max: high")
-        if _squash(t.words) not in _squash(text):
+        if squash(t.words) not in squash(text):
             self.error(doc, loc + ("words",), f"target words '{t.words}' are not in the text",
                        "copy the words from the text this target belongs to, verbatim")
 
@@ -308,10 +307,6 @@ def _sections(plan: Plan):
             yield from walk(s.items, here + ("items",))
 
     yield from walk(plan.parts, ("parts",))
-
-
-def _squash(s: str) -> str:
-    return _SPACE.sub("", s)
 
 
 def _did_you_mean(value: str, known, where: str) -> str:

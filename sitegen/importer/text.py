@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..model import squash
+
 # --- the draft tree -------------------------------------------------------------
 
 
@@ -141,10 +143,6 @@ _CLOSE = "）)"
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     return unicodedata.normalize("NFC", text)
-
-
-def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
 
 
 def is_marker(s: str) -> bool:
