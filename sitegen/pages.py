@@ -41,7 +41,6 @@ def build_pages(site: Site, idx: Indexes) -> list[Page]:
     for plan in site.plans:
         context = {
             "plan": plan,
-            "shape": plan.shape or "prose",
             "district_name": idx.district_names[plan.district],
             "district_url": urls.district(plan.district),
             "duties": {m.id: idx.duties[(plan.key, m.id)] for m in plan.measures()},

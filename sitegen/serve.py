@@ -7,6 +7,7 @@ install) and http.server. Not for production; Netlify serves the real site.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import threading
 import time
@@ -26,7 +27,7 @@ _RELOAD = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__si
 class _State:
     def __init__(self) -> None:
         self.version = 0
-        self.errors: list[Diagnostic] = []
+        self.error_page: bytes | None = None  # what every page shows while the content is broken
         self.lock = threading.Lock()
 
 
@@ -52,14 +53,19 @@ def rebuild(project: Project, state: _State) -> None:
     except Exception as e:  # a template bug must not kill the server an editor is watching
         errors = [Diagnostic("templates", 0, 0, f"build failed: {type(e).__name__}: {e}")]
         click.echo(errors[0].message, err=True)
+    page = error_page(project, errors) if errors else None
     with state.lock:
-        state.errors = errors
+        state.error_page = page
         state.version += 1
 
 
 def error_page(project: Project, errors: list[Diagnostic]) -> bytes:
-    env = environment(project.templates)
-    return render(env, "error.html", {"diagnostics": errors}).encode("utf-8")
+    try:
+        env = environment(project.templates)
+        return render(env, "error.html", {"diagnostics": errors}).encode("utf-8")
+    except Exception:  # the templates themselves may be what is broken: still show the errors
+        items = "".join(f"<li>{html.escape(f'{d.path}:{d.line}:{d.col}: {d.message}')}</li>" for d in errors)
+        return f'<!doctype html><html lang="zh-Hans"><body><h1>内容有误</h1><ol>{items}</ol></body></html>'.encode()
 
 
 def serve(project: Project, host: str, port: int) -> None:
@@ -77,7 +83,7 @@ def serve(project: Project, host: str, port: int) -> None:
                 rebuild(project, state)
 
     threading.Thread(target=watch, daemon=True).start()
-    handler = functools.partial(_Handler, state=state, project=project, directory=str(project.out))
+    handler = functools.partial(_Handler, state=state, directory=str(project.out))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     click.echo(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
@@ -89,9 +95,8 @@ def serve(project: Project, host: str, port: int) -> None:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args, state: _State, project: Project, **kwargs):
+    def __init__(self, *args, state: _State, **kwargs):
         self.state = state
-        self.project = project
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args) -> None:  # quiet: the build log matters more
@@ -107,11 +112,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         with self.state.lock:
-            version, errors = self.state.version, list(self.state.errors)
+            version, broken = self.state.version, self.state.error_page
         if self.path == "/__sitegen/version":
             return self._send(200, str(version).encode(), "text/plain")
-        if errors and not self.path.startswith("/static/"):
-            return self._send(200, error_page(self.project, errors).replace(b"</body>", _RELOAD + b"</body>"))
+        if broken is not None and not self.path.startswith("/static/"):
+            return self._send(200, broken.replace(b"</body>", _RELOAD + b"</body>"))
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"

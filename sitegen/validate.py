@@ -144,9 +144,12 @@ class _Checker:
         # Cross-file checks need the registries; when one failed to load, its
         # own errors are reported and the lookups against it are skipped.
         have = {n: n in registries for n in REGISTRIES}
+        district_slugs = {d.slug for d in districts}
+        theme_slugs = {t.slug for t in themes}
+        metric_by_slug = {m.slug: m for m in metrics}
         seen: dict[tuple[str, int], Document] = {}
         for doc, plan in plans:
-            self.check_plan(doc, plan, have, districts, registry, themes, metrics)
+            self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
             key = (plan.district, plan.year)
             if key in seen:
                 self.error(doc, ("year",), f"a second plan for {plan.district} {plan.year} "
@@ -193,7 +196,8 @@ class _Checker:
                     self.error(doc, (i, "local", district), f"unknown district '{district}' in local names",
                                _did_you_mean(district, known, "districts.yaml"), key=True)
 
-    def check_plan(self, doc: Document, plan: Plan, have, districts, registry, themes, metrics) -> None:
+    def check_plan(self, doc: Document, plan: Plan, have, district_slugs: set[str], registry: Registry,
+                   theme_slugs: set[str], metric_by_slug: dict[str, Metric]) -> None:
         rel = Path(doc.path)
         parts = rel.parts
         # Expected location: plans/<district>/<year>.yaml under the content folder.
@@ -210,7 +214,6 @@ class _Checker:
                 self.error(doc, ("year",), f"plan says year {plan.year} but the file is named {rel.name}",
                            f"name the file {plan.year}.yaml, or correct `year`")
 
-        district_slugs = {d.slug for d in districts}
         if have["districts.yaml"] and plan.district not in district_slugs:
             self.error(doc, ("district",), f"unknown district '{plan.district}'",
                        _did_you_mean(plan.district, district_slugs, "districts.yaml"))
@@ -238,8 +241,6 @@ class _Checker:
             else:
                 ids[id_] = loc
 
-        theme_slugs = {t.slug for t in themes}
-        metric_by_slug = {m.slug: m for m in metrics}
         for i, goal in enumerate(plan.goals):
             self.check_goal(doc, goal, ("goals", i), claim, have, metric_by_slug)
         for loc, section in _sections(plan):

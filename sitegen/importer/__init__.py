@@ -22,13 +22,13 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from .suggest import AgencyReport, TargetRules, ThemeRules, parse_agencies
-from .table import is_table, parse_table
-from .text import Draft, ParseError, SectionDraft, normalise, parse_prose
-from .emit import assign_ids, emit
 from ..load import LoadError, load_file, parse_text
 from ..model import YEAR_MAX, YEAR_MIN, AgencyKind, District, Metric, Plan, Theme
 from ..registry import Registry
+from .emit import assign_ids, emit
+from .suggest import AgencyReport, TargetRules, ThemeRules, parse_agencies
+from .table import is_table, parse_table
+from .text import Draft, ParseError, SectionDraft, normalise, parse_prose
 
 __all__ = ["ImportError_", "Imported", "import_plan", "draft_plan", "parse"]
 

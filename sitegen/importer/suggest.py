@@ -17,9 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .text import AgencyDraft, TargetDraft
 from ..model import Metric, Theme
 from ..registry import Registry
+from .text import AgencyDraft, TargetDraft
 
 # --- agencies -----------------------------------------------------------------------
 

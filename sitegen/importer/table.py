@@ -8,6 +8,7 @@ row whose 序号 and 责任单位 are blank continues the row above.
 
 from __future__ import annotations
 
+from ..model import squash
 from .text import (
     BOOKMARK_RE,
     NUM_RE,
@@ -21,7 +22,6 @@ from .text import (
     mend_cell,
     printed_number,
     read_front,
-    squash,
 )
 
 TEXT_COLUMNS = ("工作任务", "举措", "工作措施", "具体措施", "主要任务", "任务内容", "工作内容", "重点工作")
