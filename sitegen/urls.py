@@ -1,12 +1,15 @@
 """Every URL and output path of the site, and nothing else decides them.
 
 URLs are built from slugs, years and ids only, never from titles or the
-plan's own numbering, so they survive renumbering and rewording.
+plan's own numbering, so they survive renumbering and rewording. All are
+lower-case ASCII; pages end in a slash.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+
+# --- pages --------------------------------------------------------------------
 
 
 def home() -> str:
@@ -21,13 +24,152 @@ def measure(district: str, year: int, measure_id: str) -> str:
     return f"{plan(district, year)}#{measure_id}"
 
 
+def districts() -> str:
+    return "/districts/"
+
+
 def district(slug: str) -> str:
     return f"/districts/{slug}/"
 
 
+def years() -> str:
+    return "/years/"
+
+
+def year(value: int) -> str:
+    return f"/years/{value}/"
+
+
+def agencies() -> str:
+    return "/agencies/"
+
+
+def agency_kind(kind: str) -> str:
+    """One kind of agency across districts (all market-regulation bureaus)."""
+    return f"/agencies/{kind}/"
+
+
+def duty(kind: str, district: str) -> str:
+    """The duty page of one agency in one district: the page journalists link to."""
+    return f"/agencies/{kind}/{district}/"
+
+
+def duty_anchor(year: int, measure_id: str) -> str:
+    # A duty page lists several years, and ids are unique only within a plan.
+    return f"y{year}-{measure_id}"
+
+
+def duty_measure(kind: str, district: str, year: int, measure_id: str) -> str:
+    return f"{duty(kind, district)}#{duty_anchor(year, measure_id)}"
+
+
+def themes() -> str:
+    return "/themes/"
+
+
+def theme(slug: str) -> str:
+    return f"/themes/{slug}/"
+
+
+def metrics() -> str:
+    return "/metrics/"
+
+
+def metric(slug: str) -> str:
+    return f"/metrics/{slug}/"
+
+
+def diffs() -> str:
+    return "/diffs/"
+
+
+def diff(district: str, old_year: int, new_year: int) -> str:
+    """Consecutive plans of one district."""
+    return f"/diffs/{district}/{old_year}-{new_year}/"
+
+
+def comparison(slug: str) -> str:
+    """An editor-configured comparison (content/comparisons.yaml)."""
+    return f"/compare/{slug}/"
+
+
+def about() -> str:
+    return "/about/"
+
+
+def search(query: str | None = None) -> str:
+    return "/search/" if not query else f"/search/?q={query}"
+
+
+def not_found() -> str:
+    return "/404.html"
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def source(file: str) -> str:
+    """A published text as transcribed from, served from content/sources/."""
+    return f"/sources/{file}"
+
+
+def static(name: str) -> str:
+    return f"/static/{name}"
+
+
+def sitemap() -> str:
+    return "/sitemap.xml"
+
+
+def robots() -> str:
+    return "/robots.txt"
+
+
+def data_index() -> str:
+    return "/data/index.json"
+
+
+def data_plan(district: str, year: int, ext: str) -> str:
+    """A plan's data: ext is json, csv (measure × agency) or targets.csv."""
+    return f"/data/plans/{district}-{year}.{ext}"
+
+
+def data_all(ext: str) -> str:
+    """All plans together: json, csv, targets.csv, sqlite."""
+    return f"/data/all.{ext}"
+
+
+def data_duty(kind: str, district: str) -> str:
+    return f"/data/agencies/{kind}-{district}.csv"
+
+
+def data_metric(slug: str) -> str:
+    return f"/data/metrics/{slug}.csv"
+
+
+def data_diff(district: str, old_year: int, new_year: int) -> str:
+    return f"/data/diffs/{district}-{old_year}-{new_year}.json"
+
+
+def data_comparison(slug: str) -> str:
+    return f"/data/compare/{slug}.json"
+
+
+def feed_all() -> str:
+    return "/feeds/all.atom"
+
+
+def feed_district(slug: str) -> str:
+    return f"/feeds/districts/{slug}.atom"
+
+
+def feed_agency_kind(kind: str) -> str:
+    return f"/feeds/agencies/{kind}.atom"
+
+
 def output_path(url: str) -> PurePosixPath:
-    """Where the page for url is written, relative to the output folder."""
-    path = url.split("#", 1)[0].lstrip("/")
+    """Where the page or file for url is written, relative to the output folder."""
+    path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
     if not path or path.endswith("/"):
         path += "index.html"
     return PurePosixPath(path)
