@@ -17,7 +17,9 @@ import click
 
 from .build import Project, build
 from .diagnostics import ContentError, Diagnostic, format_diagnostics
-from .render import environment, render
+from .model import SiteInfo
+from .pages import Page
+from .render import environment, render_page
 
 POLL_SECONDS = 0.5
 # Injected into served HTML only (never into built files): reload when a rebuild finishes.
@@ -62,7 +64,8 @@ def rebuild(project: Project, state: _State) -> None:
 def error_page(project: Project, errors: list[Diagnostic]) -> bytes:
     try:
         env = environment(project.templates)
-        return render(env, "error.html", {"diagnostics": errors}).encode("utf-8")
+        page = Page("/", "error.html", "内容有误", "内容有误，网站未更新。", {"diagnostics": errors})
+        return render_page(env, SiteInfo(), page).encode("utf-8")
     except Exception:  # the templates themselves may be what is broken: still show the errors
         items = "".join(f"<li>{html.escape(f'{d.path}:{d.line}:{d.col}: {d.message}')}</li>" for d in errors)
         return f'<!doctype html><html lang="zh-Hans"><body><h1>内容有误</h1><ol>{items}</ol></body></html>'.encode()
