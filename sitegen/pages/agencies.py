@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from .. import urls
 from ..derive import ROLE_CLASSES, Mention
-from .common import (REGISTRY_FILES, ROLE_LABELS, Lookups, Page, duty_view, measure_view, plan_file, role_counts,
-                     summary)
+from .common import (ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, duty_view, measure_view, plan_file,
+                     role_counts, site_feed, summary)
 
 LIST_SUMMARY_CHARS = 60
 
@@ -108,7 +108,8 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
     return Page(urls.duty(kind, district), "duty.html", f"{agency_title(dname, name)}的职责",
                 f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context, _deps(mentions),
                 crumbs=(("首页", urls.home()), ("责任单位", urls.agencies()), (k.label, urls.agency_kind(kind))),
-                searchable=True)
+                searchable=True, downloads=(("本页任务（CSV）", urls.data_duty(kind, district)),),
+                alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))
 
 
 def agency_title(district_name: str, name: str) -> str:

@@ -33,7 +33,8 @@ class Page:
     deps: frozenset[str] = frozenset()  # content files (relative to content/) this page reads
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, url) above the page, home first
     searchable: bool = False  # indexed for search (plan, duty and theme pages)
-    alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds, data
+    alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
+    downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
 
     @property
     def out_path(self):
@@ -188,3 +189,23 @@ def target_matrix(lk: Lookups, targets, column, columns: list) -> dict:
             row["cells"][column(pt)].append(cell)
     ordered = sorted(rows.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] != "", kv[0][1]))
     return {"rows": [dict(r, cells=["；".join(r["cells"][c]) for c in columns]) for _, r in ordered]}
+
+
+ATOM = "application/atom+xml"
+
+
+def site_feed() -> tuple[str, str, str]:
+    return (ATOM, "全部计划的更新", urls.feed_all())
+
+
+def plan_downloads(plan: Plan) -> tuple[tuple[str, str], ...]:
+    d, y = plan.district, plan.year
+    return (("任务与责任单位（JSON）", urls.data_plan(d, y, "json")),
+            ("任务 × 责任单位（CSV）", urls.data_plan(d, y, "csv")),
+            ("数字目标（CSV）", urls.data_plan(d, y, "targets.csv")))
+
+
+def all_downloads() -> tuple[tuple[str, str], ...]:
+    return (("全部计划（JSON）", urls.data_all("json")), ("全部任务 × 责任单位（CSV）", urls.data_all("csv")),
+            ("全部数字目标（CSV）", urls.data_all("targets.csv")), ("全部数据（SQLite）", urls.data_all("sqlite")),
+            ("数据目录（index.json）", urls.data_index()))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import urls
-from .common import REGISTRY_FILES, Lookups, Page, plan_file, plan_summary, role_counts, target_matrix
+from .common import (ATOM, REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, role_counts,
+                     site_feed, target_matrix)
 
 
 def district_pages(lk: Lookups) -> list[Page]:
@@ -44,4 +45,6 @@ def _district(lk: Lookups, d) -> Page:
     return Page(urls.district(d.slug), "district.html", f"{d.city or ''}{d.name}",
                 f"{d.name}历年食品安全监管计划、指标和各单位职责。", context,
                 REGISTRY_FILES | {plan_file(p) for p in plans},
-                crumbs=(("首页", urls.home()), ("各区", urls.districts())))
+                crumbs=(("首页", urls.home()), ("各区", urls.districts())),
+                downloads=tuple((f"{p.year}年 {label}", url) for p in plans for label, url in plan_downloads(p)),
+                alternates=(site_feed(), (ATOM, f"{d.name}的计划更新", urls.feed_district(d.slug))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from .. import urls
-from .common import REGISTRY_FILES, Lookups, Page, plan_file, plan_summary
+from .common import REGISTRY_FILES, Lookups, Page, all_downloads, plan_file, plan_summary, site_feed
 
 LATEST = 6
 ABOUT_FILE = "pages/about.md"
@@ -33,7 +33,8 @@ def _home(lk: Lookups) -> Page:
     }
     return Page(urls.home(), "index.html", "首页",
                 "各区食品安全监管计划：每项任务由谁负责、指标是多少、年年有何变化。", context,
-                REGISTRY_FILES | {plan_file(p) for p in lk.site.plans})
+                REGISTRY_FILES | {plan_file(p) for p in lk.site.plans}, downloads=all_downloads(),
+                alternates=(site_feed(),))
 
 
 def render_markdown(text: str) -> str:

@@ -34,7 +34,8 @@ def metric_pages(lk: Lookups) -> list[Page]:
         pages.append(Page(urls.metric(m.slug), "metric.html", f"指标：{m.name}",
                           f"各区各年度食品安全监管计划中“{m.name}”的目标值。", context,
                           REGISTRY_FILES | {plan_file(pt.plan) for pt in targets},
-                          crumbs=(("首页", urls.home()), ("指标", urls.metrics()))))
+                          crumbs=(("首页", urls.home()), ("指标", urls.metrics())),
+                          downloads=(("本指标全部数值（CSV）", urls.data_metric(m.slug)),)))
     return pages
 
 

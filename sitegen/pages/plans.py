@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import urls
 from ..model import Goal, Plan, Section
-from .common import (REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_file, section_label,
-                     status_badge, target_view)
+from .common import (ATOM, REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_downloads, plan_file,
+                     section_label, site_feed, status_badge, target_view)
 
 TOC_DEPTH = 2  # parts and items; deeper levels would make the contents as long as the plan
 
@@ -83,4 +83,5 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
                 # its neighbours' links change when the district gains or loses a plan
                 REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]},
                 crumbs=(("首页", urls.home()), (district, urls.district(plan.district))),
-                searchable=True)
+                searchable=True, downloads=plan_downloads(plan),
+                alternates=(site_feed(), (ATOM, f"{district}的计划更新", urls.feed_district(plan.district))))
