@@ -97,7 +97,7 @@ def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
                 status = "moved" if was_moved else "reworded" if text_changed else "unchanged"
             ops = char_ops(_shown(os_), _shown(ns_)) if text_changed else ()
             a_changes = agency_changes(tuple(x for s in os_ for x in s.agencies),
-                                       tuple(x for s in ns_ for x in s.agencies), same, ctx.kind_order)
+                                       tuple(x for s in ns_ for x in s.agencies), ctx.kind_order)
             anchor = f"{prefix}new-{ns_[0].id}" if len(ns_) == 1 else f"{prefix}old-{os_[0].id}"
             ch = Change(unit, anchor, status, os_, ns_, lk.how, round(lk.similarity, 4), text_changed,
                         was_moved, ops, a_changes, *_keys(os_ + ns_, ctx))

@@ -89,7 +89,7 @@ def by_kind(ms) -> dict[str, Mention]:
     return out
 
 
-def agency_changes(old: tuple[Mention, ...], new: tuple[Mention, ...], same_district: bool,
+def agency_changes(old: tuple[Mention, ...], new: tuple[Mention, ...],
                    order: dict[str, int]) -> tuple[AgencyChange, ...]:
     """Compared by kind: a former name of the same kind is a rename, not one agency out and one in."""
     o, n = by_kind(old), by_kind(new)
@@ -103,9 +103,9 @@ def agency_changes(old: tuple[Mention, ...], new: tuple[Mention, ...], same_dist
         else:
             if a.role != b.role:
                 out.append(AgencyChange(kind, a.label, "role", a.name, b.name, a.role, b.role))
-            # Across districts names differ by nature (公安红桥分局, 公安武清分局); only a former
-            # name is a rename there.
-            if a.name != b.name and (same_district or a.former):
+            # Only a former name makes a rename (区卫计委 → 区卫生健康委); an alias is a spelling, and
+            # across districts names differ by nature (公安红桥分局, 公安武清分局).
+            if a.name != b.name and a.former and not b.former:
                 out.append(AgencyChange(kind, a.label, "renamed", a.name, b.name, a.role, b.role))
     return tuple(out)
 
@@ -123,8 +123,9 @@ def compare_target(anchor: str, metric: Metric | None, metric_slug: str, old: Ta
     scope = (new or old).scope
     if old is None or new is None:
         return TargetChange(anchor, metric_slug, name, scope, "added" if old is None else "removed", old, new, None)
-    units = {metric.unit, *metric.unit_aliases} if metric else set()
-    unit_changed = old.unit != new.unit and not (old.unit in units and new.unit in units)
+    # Units are compared as written: even a registered spelling (份/千人 for 批次/千人) is shown for a
+    # reader to judge rather than computed.
+    unit_changed = old.unit != new.unit
     qualifier_changed = (old.qualifier or "") != (new.qualifier or "")
     range_changed = old.value_max is not None or new.value_max is not None
     if unit_changed or qualifier_changed or (range_changed and (old.value, old.value_max) != (new.value, new.value_max)):

@@ -87,12 +87,14 @@ def match_units(old: list[Unit], new: list[Unit], same_district: bool) -> Matchi
     new_free = set(range(len(new)))
     links: list[Link] = []
 
-    # 1. `was:` — an editor's explicit link, which may make a split or a merge.
+    # 1. `was:` — an editor's explicit link, which may make a split or a merge. It is read both
+    # ways, so a diff from the newer plan back to the older one pairs the same measures.
     if same_district:
         old_by_id = {u.id: i for i, u in enumerate(old)}
-        claims = [(j, [old_by_id[w] for w in new[j].obj.was if w in old_by_id]) for j in range(len(new))]
-        claims = [(j, olds) for j, olds in claims if olds]
-        for group_old, group_new in _components(claims):
+        new_by_id_all = {u.id: j for j, u in enumerate(new)}
+        edges = {(old_by_id[w], j) for j, u in enumerate(new) for w in u.obj.was if w in old_by_id}
+        edges |= {(i, new_by_id_all[w]) for i, u in enumerate(old) for w in u.obj.was if w in new_by_id_all}
+        for group_old, group_new in _components(sorted(edges)):
             links.append(Link(sorted(group_old), sorted(group_new), "was"))
             old_free -= group_old
             new_free -= group_new
@@ -137,12 +139,12 @@ def _joined(us: list[Unit], idx: list[int]) -> str:
     return "".join(us[i].norm for i in idx)
 
 
-def _components(claims: list[tuple[int, list[int]]]) -> list[tuple[set[int], set[int]]]:
-    """Group `was` claims into connected old/new sets (one old, several new: a split)."""
+def _components(edges: list[tuple[int, int]]) -> list[tuple[set[int], set[int]]]:
+    """Group `was` links into connected old/new sets (one old, several new: a split)."""
     groups: list[tuple[set[int], set[int]]] = []
-    for j, olds in claims:
-        hit = [g for g in groups if g[0] & set(olds)]
-        merged_old, merged_new = set(olds), {j}
+    for i, j in edges:
+        hit = [g for g in groups if i in g[0] or j in g[1]]
+        merged_old, merged_new = {i}, {j}
         for g in hit:
             merged_old |= g[0]
             merged_new |= g[1]
@@ -208,60 +210,51 @@ def title_key(section: Section) -> str:
 
 
 def match_sections(old: Plan, new: Plan, same_district: bool) -> dict[int, Section]:
-    """id(old section) -> new section: by title (exact, then similar), else by id in one district."""
+    """id(old section) -> new section: by title (the same, then similar), else by id in one district.
+
+    Best pairs first, with ties broken by position alike from either side, so that
+    diff(a, b) and diff(b, a) pair the same sections.
+    """
     olds = [s for _, s in old.sections()]
     news = [s for _, s in new.sections()]
-    out: dict[int, Section] = {}
-    taken: set[int] = set()
-
-    def pair(o: Section, n: Section) -> None:
-        out[id(o)] = n
-        taken.add(id(n))
-
-    by_title: dict[str, list[Section]] = {}
-    for n in news:
-        if title_key(n):
-            by_title.setdefault(title_key(n), []).append(n)
-    for o in olds:
-        for n in by_title.get(title_key(o), []) if title_key(o) else []:
-            if id(n) not in taken:
-                pair(o, n)
-                break
-    if same_district:
-        new_by_id = {n.id: n for n in news if n.id}
-        for o in olds:
-            n = new_by_id.get(o.id) if o.id else None
-            if id(o) not in out and n is not None and id(n) not in taken:
-                pair(o, n)
-    free_new = [n for n in news if id(n) not in taken and title_key(n)]
     cands = []
     for i, o in enumerate(olds):
-        if id(o) in out or not title_key(o):
-            continue
-        for j, n in enumerate(free_new):
-            score = Indel.normalized_similarity(title_key(o), title_key(n))
-            if score >= TITLE_THRESHOLD:
-                cands.append((-score, i, j))
-    for _, i, j in sorted(cands):
-        o, n = olds[i], free_new[j]
-        if id(o) not in out and id(n) not in taken:
-            pair(o, n)
+        ko = title_key(o)
+        for j, n in enumerate(news):
+            kn = title_key(n)
+            if ko and ko == kn:
+                tier, score = 0, 1.0
+            elif same_district and o.id and o.id == n.id:
+                tier, score = 1, 1.0
+            elif ko and kn:
+                score = Indel.normalized_similarity(ko, kn)
+                if score < TITLE_THRESHOLD:
+                    continue
+                tier = 2
+            else:
+                continue
+            cands.append((tier, -score, abs(i - j), i + j, i, j))
+    cands.sort()
+    out: dict[int, Section] = {}
+    taken: set[int] = set()
+    for *_, i, j in cands:
+        if id(olds[i]) not in out and j not in taken:
+            out[id(olds[i])] = news[j]
+            taken.add(j)
     return out
 
 
 def vote_sections(mapping: dict[int, Section], pairs: list[tuple[Unit, Unit]], old: Plan) -> None:
-    """Old sections no title matched go where most of their measures went (a rewritten title)."""
+    """Sections no title matched are paired where most of their measures went (a rewritten title)."""
     taken = {id(s) for s in mapping.values()}
-    votes: dict[int, dict[int, tuple[int, Section]]] = {}
+    votes: dict[tuple[int, int], list] = {}
     for ou, nu in pairs:
         for depth in range(min(len(ou.trail), len(nu.trail))):
             o, n = ou.trail[-1 - depth], nu.trail[-1 - depth]
-            if id(o) not in mapping:
-                tally = votes.setdefault(id(o), {})
-                count, _ = tally.get(id(n), (0, n))
-                tally[id(n)] = (count + 1, n)
-    for o_id, tally in votes.items():
-        count, n = max(tally.values(), key=lambda cn: cn[0])
-        if id(n) not in taken:
+            if id(o) not in mapping and id(n) not in taken:
+                entry = votes.setdefault((id(o), id(n)), [0, ou.position + nu.position, n])
+                entry[0] += 1
+    for (o_id, n_id), (count, _, n) in sorted(votes.items(), key=lambda kv: (-kv[1][0], kv[1][1])):
+        if o_id not in mapping and n_id not in taken:
             mapping[o_id] = n
-            taken.add(id(n))
+            taken.add(n_id)
