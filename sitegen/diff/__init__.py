@@ -44,6 +44,7 @@ class _Context:
         self.metrics: dict[str, Metric] = {m.slug: m for m in site.metrics}
         self.theme_order = {t.slug: i for i, t in enumerate(site.themes)}
         self.theme_names = {t.slug: t.name for t in site.themes}
+        self.mentions: dict = {}  # (name, role, district) -> Mention
 
 
 _last: tuple[int, Site, _Context] | None = None
@@ -71,7 +72,7 @@ def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
         refs = getattr(u.obj, "agencies", ())
         return Side(u.id, u.obj.number, getattr(u.obj, "label", None), u.obj.text,
                     tuple(s.title or "" for s in u.trail), tuple(s.number or "" for s in u.trail),
-                    mentions(refs, plan.district, ctx.registry), tuple(getattr(u.obj, "themes", ())), u.position)
+                    mentions(refs, plan.district, ctx.registry, ctx.mentions), tuple(getattr(u.obj, "themes", ())), u.position)
 
     def moved(ou: M.Unit, nu: M.Unit) -> bool:
         if ou.section is None or nu.section is None:
@@ -88,8 +89,7 @@ def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
         for lk in m.links:
             os_ = tuple(side(olds[i], old) for i in lk.old)
             ns_ = tuple(side(news[j], new) for j in lk.new)
-            text_changed = squash("".join(olds[i].norm for i in lk.old)) != \
-                squash("".join(news[j].norm for j in lk.new))
+            text_changed = "".join(olds[i].norm for i in lk.old) != "".join(news[j].norm for j in lk.new)
             was_moved = any(moved(olds[i], news[j]) for i in lk.old for j in lk.new)
             if lk.kind != "pair":
                 status = lk.kind

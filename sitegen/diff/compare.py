@@ -70,15 +70,22 @@ def _coalesce(raw: list[list]) -> list[list]:
 # --- agencies --------------------------------------------------------------------------
 
 
-def mentions(refs: tuple[AgencyRef, ...], district: str, registry: Registry) -> tuple[Mention, ...]:
+def mentions(refs: tuple[AgencyRef, ...], district: str, registry: Registry,
+             cache: dict | None = None) -> tuple[Mention, ...]:
+    cache = {} if cache is None else cache
     out = []
     for ref in refs:
-        hit = registry.resolve(ref.name, district)
-        if hit is None:  # only for unchecked plans; a validated plan resolves every name
-            out.append(Mention(ref.name, ref.name, ref.name, ref.role.value, ref.role.role_class, False))
-        else:
-            out.append(Mention(hit.kind.slug, hit.kind.label, ref.name, ref.role.value, ref.role.role_class,
-                               hit.former))
+        key = (ref.name, ref.role, district)
+        m = cache.get(key)
+        if m is None:
+            hit = registry.resolve(ref.name, district)
+            if hit is None:  # only for unchecked plans; a validated plan resolves every name
+                m = Mention(ref.name, ref.name, ref.name, ref.role.value, ref.role.role_class, False)
+            else:
+                m = Mention(hit.kind.slug, hit.kind.label, ref.name, ref.role.value, ref.role.role_class,
+                            hit.former)
+            cache[key] = m
+        out.append(m)
     return tuple(out)
 
 

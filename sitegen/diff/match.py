@@ -217,30 +217,38 @@ def match_sections(old: Plan, new: Plan, same_district: bool) -> dict[int, Secti
     """
     olds = [s for _, s in old.sections()]
     news = [s for _, s in new.sections()]
-    cands = []
-    for i, o in enumerate(olds):
-        ko = title_key(o)
-        for j, n in enumerate(news):
-            kn = title_key(n)
-            if ko and ko == kn:
-                tier, score = 0, 1.0
-            elif same_district and o.id and o.id == n.id:
-                tier, score = 1, 1.0
-            elif ko and kn:
-                score = Indel.normalized_similarity(ko, kn)
-                if score < TITLE_THRESHOLD:
-                    continue
-                tier = 2
-            else:
-                continue
-            cands.append((tier, -score, abs(i - j), i + j, i, j))
-    cands.sort()
+    okeys = [title_key(s) for s in olds]
+    nkeys = [title_key(s) for s in news]
     out: dict[int, Section] = {}
     taken: set[int] = set()
-    for *_, i, j in cands:
-        if id(olds[i]) not in out and j not in taken:
-            out[id(olds[i])] = news[j]
-            taken.add(j)
+
+    def take(cands: list[tuple]) -> None:
+        for *_, i, j in sorted(cands):
+            if id(olds[i]) not in out and j not in taken:
+                out[id(olds[i])] = news[j]
+                taken.add(j)
+
+    # Tiers, each best-first: the same title; then the same id (one district); then a similar title.
+    by_title: dict[str, list[int]] = {}
+    for j, k in enumerate(nkeys):
+        if k:
+            by_title.setdefault(k, []).append(j)
+    take([(abs(i - j), i + j, i, j) for i, k in enumerate(okeys) if k for j in by_title.get(k, ())])
+    if same_district:
+        by_id = {n.id: j for j, n in enumerate(news) if n.id}
+        take([(abs(i - by_id[o.id]), i + by_id[o.id], i, by_id[o.id]) for i, o in enumerate(olds)
+              if o.id in by_id and id(o) not in out and by_id[o.id] not in taken])
+    free_new = [j for j in range(len(news)) if j not in taken and nkeys[j]]
+    choices = [nkeys[j] for j in free_new]
+    cands = []
+    for i, o in enumerate(olds):
+        if id(o) in out or not okeys[i] or not choices:
+            continue
+        for _, score, k in process.extract(okeys[i], choices, scorer=Indel.normalized_similarity,
+                                           score_cutoff=TITLE_THRESHOLD, limit=None):
+            j = free_new[k]
+            cands.append((-score, abs(i - j), i + j, i, j))
+    take(cands)
     return out
 
 
