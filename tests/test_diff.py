@@ -294,3 +294,24 @@ def test_labelled_pair_precision_and_recall(published, capsys):
     statuses = {c.status for c in d.measures}
     assert {"split", "merged", "moved", "added", "removed", "reworded"} <= statuses
     assert sum(c.status == "added" for c in d.measures) == sum(1 for v in labels.values() if not v)
+
+
+def test_was_links_a_measure_to_last_years_id(tmp_path):
+    """`was:` takes one id or a list; a valid one loads, and the diff pairs through it."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(REGISTRIES, content)
+    path = content / "plans" / "alpha" / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("      - id: funding\n", "      - id: budget\n        was: funding\n", 1)
+    text = text.replace("      - id: school-canteens\n", "      - id: open-kitchens\n        was: [school-canteens]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    site = load_site(content).site
+    plans = {p.key: p for p in site.plans}
+    new = {m.id: m for m in plans["alpha/2024"].measures()}
+    assert new["budget"].was == ("funding",) and new["open-kitchens"].was == ("school-canteens",)
+    d = diff_plans(plans["alpha/2023"], plans["alpha/2024"], site)
+    links = {(c.old_ids, c.new_ids): c.link for c in d.measures}
+    assert links[(("funding",), ("budget",))] == "was"
+    assert links[(("school-canteens",), ("open-kitchens",))] == "was"
