@@ -290,10 +290,19 @@ def test_labelled_pair_precision_and_recall(published, capsys):
         print(f"\nlabelled pair: precision {precision:.3f}, recall {recall:.3f} "
               f"({hits} of {len(truth)} links, {len(found)} found)")
     assert precision >= 0.95 and recall >= 0.95
-    # The edits that are not rewordings are told as such.
-    statuses = {c.status for c in d.measures}
-    assert {"split", "merged", "moved", "added", "removed", "reworded"} <= statuses
+    # The edits that are not rewordings are told as such, and only those.
+    by_status: dict[str, set] = {}
+    for c in d.measures:
+        by_status.setdefault(c.status, set()).add(c.old_ids)
+    assert by_status["moved"] == {("standards-publicity",), ("export-enterprise-services",),
+                                  ("grain-quality-indicators",), ("school-education",), ("coordinator-roles",)}
+    assert by_status["split"] == {("workshops-vendors",)}
+    assert by_status["merged"] == {("trademark-fraud", "penalties-to-individuals")}
+    assert len(by_status["removed"]) == 6
     assert sum(c.status == "added" for c in d.measures) == sum(1 for v in labels.values() if not v)
+    # And the other way round.
+    back = diff_plans(new, old, published)
+    assert _pairs(d, False) == _pairs(back, True)
 
 
 def test_was_links_a_measure_to_last_years_id(tmp_path):

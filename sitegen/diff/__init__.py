@@ -66,7 +66,7 @@ def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
     og, ng = M.units(old, "goal"), M.units(new, "goal")
     mm = M.match_units(om, nm, same)
     gm = M.match_units(og, ng, same)
-    M.vote_sections(smap, [(om[lk.old[0]], nm[lk.new[0]]) for lk in mm.links if lk.kind == "pair"], old)
+    M.vote_sections(smap, [(om[lk.old[0]], nm[lk.new[0]]) for lk in mm.links if lk.kind == "pair"])
 
     def side(u: M.Unit, plan: Plan) -> Side:
         refs = getattr(u.obj, "agencies", ())

@@ -252,17 +252,24 @@ def match_sections(old: Plan, new: Plan, same_district: bool) -> dict[int, Secti
     return out
 
 
-def vote_sections(mapping: dict[int, Section], pairs: list[tuple[Unit, Unit]], old: Plan) -> None:
-    """Sections no title matched are paired where most of their measures went (a rewritten title)."""
+def vote_sections(mapping: dict[int, Section], pairs: list[tuple[Unit, Unit]]) -> None:
+    """Sections no title matched (an untitled 1．, a rewritten title) are paired where most of their
+    measures went; on a tie, where the enclosing sections agree, then the printed number, then nearest.
+    """
     taken = {id(s) for s in mapping.values()}
     votes: dict[tuple[int, int], list] = {}
     for ou, nu in pairs:
         for depth in range(min(len(ou.trail), len(nu.trail))):
             o, n = ou.trail[-1 - depth], nu.trail[-1 - depth]
-            if id(o) not in mapping and id(n) not in taken:
-                entry = votes.setdefault((id(o), id(n)), [0, ou.position + nu.position, n])
-                entry[0] += 1
-    for (o_id, n_id), (count, _, n) in sorted(votes.items(), key=lambda kv: (-kv[1][0], kv[1][1])):
+            if id(o) in mapping or id(n) in taken:
+                continue
+            o_up = ou.trail[-2 - depth] if len(ou.trail) > depth + 1 else None
+            n_up = nu.trail[-2 - depth] if len(nu.trail) > depth + 1 else None
+            agree = (o_up is None and n_up is None) or (o_up is not None and mapping.get(id(o_up)) is n_up)
+            entry = votes.setdefault((id(o), id(n)), [0, not agree, (o.number or "") != (n.number or ""),
+                                                      ou.position + nu.position, n])
+            entry[0] += 1
+    for (o_id, n_id), (_, _, _, _, n) in sorted(votes.items(), key=lambda kv: (-kv[1][0], *kv[1][1:4])):
         if o_id not in mapping and n_id not in taken:
             mapping[o_id] = n
             taken.add(n_id)

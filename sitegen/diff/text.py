@@ -18,6 +18,11 @@ def _marked(ops: tuple[Segment, ...]) -> str:
                    for s in ops)
 
 
+def _place(side) -> str:
+    # An untitled item (1．) is known by its number.
+    return " / ".join(t or n for t, n in zip(side.place, side.place_numbers))
+
+
 def _ids(c: Change) -> str:
     old = "+".join(c.old_ids) or "—"
     new = "+".join(c.new_ids) or "—"
@@ -37,7 +42,7 @@ def to_text(d: PlanDiff) -> str:
             head += f"  ({c.similarity:.2f})"
         lines.append(head)
         if c.status == "moved":
-            lines.append(f"            {' / '.join(c.old[0].place)} → {' / '.join(c.new[0].place)}")
+            lines.append(f"            {_place(c.old[0])} → {_place(c.new[0])}")
         if c.ops:
             lines.append(f"            {_marked(c.ops)}")
         elif c.status in ("added", "removed"):
