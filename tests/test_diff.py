@@ -157,6 +157,13 @@ def test_diff_a_b_mirrors_diff_b_a(site, published):
                 mine = "".join(x.text for x in c.ops if x.op == "delete")
                 theirs = "".join(x.text for x in by_old[c.new_ids].ops if flip[x.op] == "delete")
                 assert mine == theirs
+        # What one kind gained one way it lost the other; role changes and renames turn round.
+        for k in ab.agencies:
+            other = next(x for x in ba.agencies if x.kind == k.kind)
+            assert sorted(i.change.old_ids for i in k.gained) == sorted(i.change.new_ids for i in other.lost)
+            assert sorted((i.old_role, i.new_role) for i in k.role_changes) == \
+                sorted((i.new_role, i.old_role) for i in other.role_changes)
+        assert [k.kind for k in ab.agencies] == [k.kind for k in ba.agencies]
         ta = sorted((t.metric, _value(t.old), _value(t.new)) for t in ab.targets)
         tb = sorted((t.metric, _value(t.new), _value(t.old)) for t in ba.targets)
         assert ta == tb
@@ -173,6 +180,15 @@ def test_anchors_are_unique_and_ids_only(site, published):
             [k.anchor for k in d.agencies] + [g.anchor for g in d.groups]
         assert len(anchors) == len(set(anchors))
         assert all(x.isascii() and " " not in x for x in anchors)
+
+
+def test_segments_rebuild_both_texts(site):
+    for case in ("reworded", "split", "merged", "was-link"):
+        d = diff_plans(_load(site, case, "old"), _load(site, case, "new"), site)
+        for c in d.measures:
+            if c.ops:
+                assert "".join(s.text for s in c.old_segments) == "\n".join(s.text for s in c.old)
+                assert "".join(s.text for s in c.new_segments) == "\n".join(s.text for s in c.new)
 
 
 def test_groups_hold_every_measure_change_once(site):

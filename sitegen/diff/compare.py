@@ -110,9 +110,10 @@ def agency_changes(old: tuple[Mention, ...], new: tuple[Mention, ...],
         else:
             if a.role != b.role:
                 out.append(AgencyChange(kind, a.label, "role", a.name, b.name, a.role, b.role))
-            # Only a former name makes a rename (区卫计委 → 区卫生健康委); an alias is a spelling, and
-            # across districts names differ by nature (公安红桥分局, 公安武清分局).
-            if a.name != b.name and a.former and not b.former:
+            # Only a former name on either side makes a rename (区卫计委 → 区卫生健康委, or the same read
+            # backwards); an alias is a spelling, and across districts names differ by nature
+            # (公安红桥分局, 公安武清分局).
+            if a.name != b.name and (a.former or b.former):
                 out.append(AgencyChange(kind, a.label, "renamed", a.name, b.name, a.role, b.role))
     return tuple(out)
 

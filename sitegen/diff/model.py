@@ -99,6 +99,16 @@ class Change:
         return tuple(s.id for s in self.new)
 
     @property
+    def old_segments(self) -> tuple[Segment, ...]:
+        """The old text as runs: equal ones plain, the rest for <del>."""
+        return tuple(s for s in self.ops if s.op != "insert")
+
+    @property
+    def new_segments(self) -> tuple[Segment, ...]:
+        """The new text as runs: equal ones plain, the rest for <ins>."""
+        return tuple(s for s in self.ops if s.op != "delete")
+
+    @property
     def changed(self) -> bool:
         """Anything a reader should see: status other than unchanged, or an agency change."""
         return self.status != "unchanged" or bool(self.agency_changes)
