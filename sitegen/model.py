@@ -247,6 +247,7 @@ class Plan(Record):
 
 
 PLAN_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}/[0-9]{4}$"
+PlanKey = Annotated[str, StringConstraints(pattern=PLAN_KEY_PATTERN)]
 
 
 class Comparison(Record):
@@ -255,8 +256,8 @@ class Comparison(Record):
     slug: Slug
     title: Text
     context: Text = Field(description="a sentence saying what is compared, and what to keep in mind")
-    old: Annotated[str, StringConstraints(pattern=PLAN_KEY_PATTERN)] = Field(description="district/year, e.g. jizhou/2018")
-    new: Annotated[str, StringConstraints(pattern=PLAN_KEY_PATTERN)] = Field(description="district/year, e.g. hongqiao/2020")
+    old: PlanKey = Field(description="district/year, e.g. jizhou/2018")
+    new: PlanKey = Field(description="district/year, e.g. hongqiao/2020")
 
 
 # --- the whole site -----------------------------------------------------------------

@@ -330,7 +330,8 @@ def test_was_links_a_measure_to_last_years_id(tmp_path):
     path = content / "plans" / "alpha" / "2024.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("      - id: funding\n", "      - id: budget\n        was: funding\n", 1)
-    text = text.replace("      - id: school-canteens\n", "      - id: open-kitchens\n        was: [school-canteens]\n", 1)
+    text = text.replace("      - id: school-canteens\n",
+                        "      - id: open-kitchens\n        was: [school-canteens]\n", 1)
     path.write_text(text, encoding="utf-8")
     site = load_site(content).site
     plans = {p.key: p for p in site.plans}

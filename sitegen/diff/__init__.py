@@ -72,7 +72,8 @@ def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
         refs = getattr(u.obj, "agencies", ())
         return Side(u.id, u.obj.number, getattr(u.obj, "label", None), u.obj.text,
                     tuple(s.title or "" for s in u.trail), tuple(s.number or "" for s in u.trail),
-                    mentions(refs, plan.district, ctx.registry, ctx.mentions), tuple(getattr(u.obj, "themes", ())), u.position)
+                    mentions(refs, plan.district, ctx.registry, ctx.mentions),
+                    tuple(getattr(u.obj, "themes", ())), u.position)
 
     def moved(ou: M.Unit, nu: M.Unit) -> bool:
         if ou.section is None or nu.section is None:
@@ -191,7 +192,8 @@ def _kinds(measures: list[Change], ctx: _Context) -> list[KindDiff]:
         for a in c.agency_changes:
             what = {"added": "gained", "removed": "lost", "role": "role_changes", "renamed": "renames"}[a.change]
             add(a.kind, what, KindItem(c, a.old_name, a.new_name, a.old_role, a.new_role))
-        both = by_kind(x for s in c.old for x in s.agencies).keys() & by_kind(x for s in c.new for x in s.agencies).keys()
+        both = by_kind(x for s in c.old for x in s.agencies).keys() & \
+            by_kind(x for s in c.new for x in s.agencies).keys()
         for k in both:
             kept[k] = kept.get(k, 0) + 1
     out = []
@@ -226,7 +228,8 @@ def _targets(old: Plan, new: Plan, om, nm, og, ng, mm: M.Matching, gm: M.Matchin
     for (metric, _), (os_, ns_) in groups.items():
         os_, ns_ = list(os_), list(ns_)
         for o in list(os_):
-            n = next((n for n in ns_ if o[0].host == n[0].host and (o[0].host, o[0].host_id, n[0].host_id) in linked), None)
+            n = next((n for n in ns_ if o[0].host == n[0].host
+                      and (o[0].host, o[0].host_id, n[0].host_id) in linked), None)
             if n is not None:
                 os_.remove(o)
                 ns_.remove(n)

@@ -136,7 +136,9 @@ def compare_target(anchor: str, metric: Metric | None, metric_slug: str, old: Ta
     unit_changed = old.unit != new.unit
     qualifier_changed = (old.qualifier or "") != (new.qualifier or "")
     range_changed = old.value_max is not None or new.value_max is not None
-    if unit_changed or qualifier_changed or (range_changed and (old.value, old.value_max) != (new.value, new.value_max)):
+    if range_changed and (old.value, old.value_max) == (new.value, new.value_max):
+        range_changed = False  # the same range on both sides
+    if unit_changed or qualifier_changed or range_changed:
         # A changed unit or qualifier is shown, not computed: 98% 以上 and 98% 不低于 are not a delta.
         return TargetChange(anchor, metric_slug, name, scope, "changed", old, new, None,
                             unit_changed, qualifier_changed, range_changed)
