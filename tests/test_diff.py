@@ -255,6 +255,15 @@ def test_cli_json_has_the_documented_keys():
     assert t["old"]["value"] == 98 and t["new"]["value"] == 99 and t["old"]["unit"] == "%"
     assert t["delta"]["absolute"] == 1 and t["delta"]["verdict"] == "better"
     assert isinstance(data["agencies"], list)
+    assert {"format", "old", "new", "same_district", "summary", "measures", "goals", "targets",
+            "agencies"} == data.keys()
+
+
+def test_cli_text_says_a_changed_unit_is_not_computed():
+    case = CASES_DIR / "unit-changed"
+    r = _cli(case / "old.yaml", case / "new.yaml")
+    assert r.exit_code == 0, r.output
+    assert "sampling-intensity: 4批次/千人 → 4份/千人  (unit changed: not computed)" in r.output
 
 
 def test_cli_text_summary():

@@ -8,6 +8,7 @@ merges: a new measure that is a piece of an old one (or the reverse).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -165,19 +166,18 @@ def _pieces(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[i
         if len(wholes) == 1 and len(pieces) == 1:
             partner[wholes[0]] = link
     found: dict[int, list[int]] = {}
+    wholes = [w for w in range(len(whole_side)) if w in partner or w in whole_free]  # not yet split or merged
+    choices = [whole_side[w].norm for w in wholes]
     for p in sorted(piece_free):
         piece = piece_side[p].norm
-        if len(piece) < MIN_PIECE:
+        if len(piece) < MIN_PIECE or not choices:
             continue
-        best, best_share = None, CONTAINED
-        for w, unit in enumerate(whole_side):
-            if w not in partner and w not in whole_free:
-                continue  # already in a split or merge
-            share = LCSseq.similarity(piece, unit.norm) / len(piece)
-            if share >= best_share:
-                best, best_share = w, share
-        if best is not None:
-            found.setdefault(best, []).append(p)
+        # The most of the piece's characters, in order, inside one whole; the first such on a tie.
+        hits = process.extract(piece, choices, scorer=LCSseq.similarity, limit=None,
+                               score_cutoff=math.ceil(CONTAINED * len(piece)))
+        if hits:
+            best = max(hits, key=lambda h: (h[1], -h[2]))
+            found.setdefault(wholes[best[2]], []).append(p)
     for w, extra in found.items():
         link = partner.get(w)
         pieces = sorted(extra + ((link.new if split else link.old) if link else []),
