@@ -183,8 +183,9 @@ class _Checker:
             return ()
         self.unique_slugs(doc, records, COMPARISONS)
         years: dict[str, list[int]] = {}
-        for _, plan in plans:
-            years.setdefault(plan.district, []).append(plan.year)
+        # A plan file that failed to load still exists: its own errors say what is wrong.
+        for district, year in {(p.district, p.year) for _, p in plans} | self.plan_file_keys():
+            years.setdefault(district, []).append(year)
         for i, c in enumerate(records):
             for side in ("old", "new"):
                 district, year = getattr(c, side).split("/")
@@ -206,25 +207,30 @@ class _Checker:
 
     def check_was(self, plans: list[tuple[Document, Plan]]) -> None:
         """`was` names an id of the district's previous plan: that is what the diff links."""
-        by_district: dict[str, list[Plan]] = {}
-        for _, plan in plans:
-            by_district.setdefault(plan.district, []).append(plan)
+        loaded = {(p.district, p.year): p for _, p in plans}
+        files = self.plan_file_keys() | set(loaded)
         for doc, plan in plans:
             links = list(_was_links(plan))
             if not links:
                 continue
-            earlier = [p for p in by_district[plan.district] if p.year < plan.year]
-            if not earlier:
+            before = [y for d, y in files if d == plan.district and y < plan.year]
+            if not before:
                 for loc, _ in links:
                     self.error(doc, loc, f"'was' refers to an earlier plan, but {plan.district} has none "
                                f"before {plan.year}", "remove `was:`; it links a measure to last year's id")
                 continue
-            previous = max(earlier, key=lambda p: p.year)
+            previous = loaded.get((plan.district, max(before)))
+            if previous is None:
+                continue  # the previous plan did not load; its own errors say why
             known = {m.id for m in previous.measures()} | {g.id for g in previous.all_goals()}
             for loc, id_ in links:
                 if id_ not in known:
                     self.error(doc, loc, f"'was: {id_}' is not an id of the {previous.year} plan",
                                _did_you_mean(id_, known, f"plans/{previous.key}.yaml"))
+
+    def plan_file_keys(self) -> set[tuple[str, int]]:
+        """(district folder, year) of every plan file, loaded or not."""
+        return {(p.parent.name, int(p.stem)) for p in self.plan_files() if p.stem.isdigit()}
 
     def plan_files(self) -> list[Path]:
         root = self.content / "plans"
