@@ -350,3 +350,18 @@ def test_was_links_a_measure_to_last_years_id(tmp_path):
     links = {(c.old_ids, c.new_ids): c.link for c in d.measures}
     assert links[(("funding",), ("budget",))] == "was"
     assert links[(("school-canteens",), ("open-kitchens",))] == "was"
+
+
+def test_docs_list_the_json_keys_there_are(site):
+    """docs/diff-format.md's three key tables (top level, a change, a target) match to_json."""
+    import re
+
+    doc = (Path(__file__).parent.parent / "docs" / "diff-format.md").read_text(encoding="utf-8")
+    json_part = doc.split("## JSON", 1)[1].split("An **agency kind** entry", 1)[0]
+    tables: list[set[str]] = []
+    for block in re.split(r"\n\n+", json_part):
+        rows = [ln for ln in block.splitlines() if ln.startswith("| `")]
+        if rows:
+            tables.append({k for row in rows for k in re.findall(r"`([a-z_]+)`", row.split("|")[1])})
+    d = to_json(diff_plans(_load(site, "target-up", "old"), _load(site, "target-up", "new"), site))
+    assert tables == [set(d) - {"format"}, set(d["measures"][0]), set(d["targets"][0])]
