@@ -182,13 +182,21 @@ def test_anchors_are_unique_and_ids_only(site, published):
         assert all(x.isascii() and " " not in x for x in anchors)
 
 
-def test_segments_rebuild_both_texts(site):
-    for case in ("reworded", "split", "merged", "was-link"):
-        d = diff_plans(_load(site, case, "old"), _load(site, case, "new"), site)
-        for c in d.measures:
+def test_segments_rebuild_both_texts(site, published):
+    def shown(sides):
+        return "\n".join((f"{s.label}\n" if s.label else "") + s.text for s in sides)
+
+    diffs = [diff_plans(_load(site, c, "old"), _load(site, c, "new"), site) for c in CASES]
+    labelled = load_plan(FIXTURES / "diff-labelled" / "new.yaml", published, PROJECT_CONTENT)
+    diffs.append(diff_plans(next(p for p in published.plans if p.key == "jizhou/2018"), labelled, published))
+    checked = 0
+    for d in diffs:
+        for c in d.measures + d.goals:
             if c.ops:
-                assert "".join(s.text for s in c.old_segments) == "\n".join(s.text for s in c.old)
-                assert "".join(s.text for s in c.new_segments) == "\n".join(s.text for s in c.new)
+                assert "".join(s.text for s in c.old_segments) == shown(c.old)
+                assert "".join(s.text for s in c.new_segments) == shown(c.new)
+                checked += 1
+    assert checked > 20
 
 
 def test_groups_hold_every_measure_change_once(site):
