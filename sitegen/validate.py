@@ -21,7 +21,9 @@ from .model import (
     SLUG_PATTERN,
     YEAR_MAX,
     YEAR_MIN,
+    PLAN_KEY_PATTERN,
     AgencyKind,
+    Comparison,
     District,
     Goal,
     Measure,
@@ -45,6 +47,7 @@ REGISTRIES: dict[str, type[BaseModel]] = {
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"  # optional: the site's title, description and address
 ABOUT_FILE = "pages/about.md"  # optional: the about page, Markdown
+COMPARISONS = "comparisons.yaml"  # optional: editor-configured diffs of any two plans
 
 
 @dataclass(frozen=True)
@@ -169,12 +172,76 @@ class _Checker:
             else:
                 seen[key] = doc
 
+        self.check_was(plans)
+        comparisons = self.comparisons(plans, district_slugs if have["districts.yaml"] else None)
+
         if self.diags:
             raise ContentError(self.diags)
         plans.sort(key=lambda dp: (dp[1].district, dp[1].year))
         site = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
-                    plans=tuple(p for _, p in plans), info=info, about=about)
+                    plans=tuple(p for _, p in plans), info=info, about=about, comparisons=comparisons)
         return Loaded(site, {p.key: d for d, p in plans})
+
+    def comparisons(self, plans: list[tuple[Document, Plan]], districts: set[str] | None) -> tuple:
+        path = self.content / COMPARISONS
+        if not path.exists():
+            return ()
+        doc = self.read(path)
+        if doc is None:
+            return ()
+        records = self.typed(doc, TypeAdapter(list[Comparison]), list[Comparison])
+        if records is None:
+            return ()
+        self.unique_slugs(doc, records, COMPARISONS)
+        years: dict[str, list[int]] = {}
+        # A plan file that failed to load still exists: its own errors say what is wrong.
+        for district, year in {(p.district, p.year) for _, p in plans} | self.plan_file_keys():
+            years.setdefault(district, []).append(year)
+        for i, c in enumerate(records):
+            for side in ("old", "new"):
+                district, year = getattr(c, side).split("/")
+                if district not in years:
+                    if districts is None or district in districts:
+                        self.error(doc, (i, side), f"district '{district}' has no plans",
+                                   "compare plans that are in content/plans/")
+                    else:
+                        self.error(doc, (i, side), f"unknown district '{district}'",
+                                   _did_you_mean(district, districts, "districts.yaml"))
+                elif int(year) not in years[district]:
+                    have = ", ".join(str(y) for y in sorted(years[district]))
+                    self.error(doc, (i, side), f"no plan for {district} in {year}",
+                               f"{district} has plans for {have}")
+            if c.old == c.new:
+                self.error(doc, (i, "new"), f"comparison '{c.slug}' compares {c.old} with itself",
+                           "name two different plans in `old` and `new`")
+        return tuple(records)
+
+    def check_was(self, plans: list[tuple[Document, Plan]]) -> None:
+        """`was` names an id of the district's previous plan: that is what the diff links."""
+        loaded = {(p.district, p.year): p for _, p in plans}
+        files = self.plan_file_keys() | set(loaded)
+        for doc, plan in plans:
+            links = list(_was_links(plan))
+            if not links:
+                continue
+            before = [y for d, y in files if d == plan.district and y < plan.year]
+            if not before:
+                for loc, _ in links:
+                    self.error(doc, loc, f"'was' refers to an earlier plan, but {plan.district} has none "
+                               f"before {plan.year}", "remove `was:`; it links a measure to last year's id")
+                continue
+            previous = loaded.get((plan.district, max(before)))
+            if previous is None:
+                continue  # the previous plan did not load; its own errors say why
+            known = {m.id for m in previous.measures()} | {g.id for g in previous.all_goals()}
+            for loc, id_ in links:
+                if id_ not in known:
+                    self.error(doc, loc, f"'was: {id_}' is not an id of the {previous.year} plan",
+                               _did_you_mean(id_, known, f"plans/{previous.key}.yaml"))
+
+    def plan_file_keys(self) -> set[tuple[str, int]]:
+        """(district folder, year) of every plan file, loaded or not."""
+        return {(p.parent.name, int(p.stem)) for p in self.plan_files() if p.stem.isdigit()}
 
     def plan_files(self) -> list[Path]:
         root = self.content / "plans"
@@ -208,11 +275,14 @@ class _Checker:
                                _did_you_mean(district, known, "districts.yaml"), key=True)
 
     def check_plan(self, doc: Document, plan: Plan, have, district_slugs: set[str], registry: Registry,
-                   theme_slugs: set[str], metric_by_slug: dict[str, Metric]) -> None:
+                   theme_slugs: set[str], metric_by_slug: dict[str, Metric], placed: bool = True) -> None:
         rel = Path(doc.path)
         parts = rel.parts
-        # Expected location: plans/<district>/<year>.yaml under the content folder.
-        if len(parts) < 3 or parts[-3] != "plans":
+        # Expected location: plans/<district>/<year>.yaml under the content folder
+        # (not for a file given to `sitegen diff`, which may sit anywhere).
+        if not placed:
+            pass
+        elif len(parts) < 3 or parts[-3] != "plans":
             self.error(doc, (), "plan file is not in a district folder",
                        f"move it to content/plans/{plan.district}/{plan.year}.yaml")
         else:
@@ -321,6 +391,37 @@ def _sections(plan: Plan):
     yield from walk(plan.parts, ("parts",))
 
 
+def _was_links(plan: Plan):
+    """(location, old id) for every `was` id of the plan's goals and measures."""
+    units = [(("goals", i), g) for i, g in enumerate(plan.goals)]
+    for loc, section in _sections(plan):
+        units += [(loc + ("goals", i), g) for i, g in enumerate(section.goals)]
+        units += [(loc + ("measures", i), m) for i, m in enumerate(section.measures)]
+    for loc, unit in units:
+        for j, id_ in enumerate(unit.was):
+            yield loc + ("was", j), id_
+
+
+def load_plan(path: Path, site: Site, content: Path) -> Plan:
+    """One plan file from anywhere (e.g. a test fixture given to `sitegen diff`), checked against the
+    site's registries but not against its place in content/plans/; raises ContentError."""
+    checker = _Checker(Path(content))
+    doc = checker.read(Path(path))
+    plan = None
+    if doc is not None:
+        if not isinstance(doc.data, dict):
+            checker.error(doc, (), "a plan file must be a mapping of keys (title:, district:, …)")
+        else:
+            plan = checker.typed(doc, TypeAdapter(Plan), Plan)
+    if plan is not None:
+        have = {n: True for n in REGISTRIES}
+        checker.check_plan(doc, plan, have, {d.slug for d in site.districts}, Registry(site.agencies),
+                           {t.slug for t in site.themes}, {m.slug: m for m in site.metrics}, placed=False)
+    if checker.diags:
+        raise ContentError(checker.diags)
+    return plan
+
+
 def _did_you_mean(value: str, known, where: str) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
     if close:
@@ -390,6 +491,9 @@ def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
         return doc.diag(loc, f"{shown} is not a valid {field}",
                         "slugs and ids use lower-case ASCII letters, digits and hyphens (at most 40), "
                         "e.g. 'school-meals'; never '/', '..' or Chinese")
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PLAN_KEY_PATTERN:
+        return doc.diag(loc, f"{shown} does not name a plan",
+                        "write district/year, e.g. jizhou/2018")
     if kind in ("greater_than_equal", "less_than_equal") and field == "year":
         return doc.diag(loc, f"year {value} is not plausible",
                         f"a plan year is between {YEAR_MIN} and {YEAR_MAX}")
