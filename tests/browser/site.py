@@ -15,6 +15,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -165,10 +166,17 @@ _HOST = "site.invalid"
 _ORIGIN = f"http://{_HOST}"
 
 
+class Link(NamedTuple):
+    line: int
+    tag: str
+    url: str
+    rel: str  # the rel attribute's words, '' if none
+
+
 @dataclass
 class PageFacts:
     ids: list[str] = field(default_factory=list)
-    links: list[tuple[int, str, str]] = field(default_factory=list)  # (line, tag, url)
+    links: list[Link] = field(default_factory=list)
     headings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, level, text)
     landmarks: list[str] = field(default_factory=list)  # tag names and roles, in order
     first_link: str | None = None  # href of the first <a> in the body
@@ -192,11 +200,11 @@ class _Reader(HTMLParser):
             self.facts.base = a["href"]
         for name in LINK_ATTRS & a.keys():
             if a[name] is not None and not (tag == "object" and name != "data"):
-                self.facts.links.append((line, tag, a[name].strip()))
+                self.facts.links.append(Link(line, tag, a[name].strip(), (a.get("rel") or "").lower()))
         if a.get("srcset"):
             for candidate in a["srcset"].split(","):
                 if candidate.strip():
-                    self.facts.links.append((line, tag, candidate.split()[0]))
+                    self.facts.links.append(Link(line, tag, candidate.split()[0], ""))
         if tag == "a" and self.facts.first_link is None and a.get("href") is not None:
             self.facts.first_link = a["href"]
         if tag in {"main", "header", "footer", "nav", "aside"} or a.get("role"):
@@ -245,10 +253,13 @@ def broken_links(out: Path, files: list[Path] | None = None) -> list[str]:
         page_url = _ORIGIN + url_of(out, f)
         facts = read_page(f)
         rel = f.relative_to(out).as_posix()
-        for line, tag, link in facts.links:
+        for line, tag, link, _ in facts.links:
             target = internal_target(page_url, link, facts.base)
             if target is None:
                 continue
+            if rel == "404.html" and not link.startswith(("/", "#")):
+                # served at every missing URL, so a relative link would resolve elsewhere
+                problems.append(f"{rel}:{line}: <{tag}> {link!r}: the 404 page needs site-absolute links")
             path, fragment = target
             file = file_of(out, path)
             if file is None:
@@ -261,16 +272,24 @@ def broken_links(out: Path, files: list[Path] | None = None) -> list[str]:
     return problems
 
 
+def css_urls(out: Path, css: Path) -> list[tuple[str, str | None]]:
+    """(written url, site path or None when it leaves the site) of each url() in a stylesheet."""
+    rel = css.relative_to(out).as_posix()
+    found = []
+    for m in re.finditer(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", css.read_text(encoding="utf-8")):
+        target = internal_target(_ORIGIN + "/" + rel, m.group(1))
+        found.append((m.group(1), target[0] if target else None))
+    return found
+
+
 def _broken_css_urls(out: Path) -> list[str]:
     problems = []
     for css in sorted(out.rglob("*.css")):
         if "pagefind" in css.relative_to(out).parts:
             continue
-        rel = css.relative_to(out).as_posix()
-        for m in re.finditer(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", css.read_text(encoding="utf-8")):
-            target = internal_target(_ORIGIN + "/" + rel, m.group(1))
-            if target and file_of(out, target[0]) is None:
-                problems.append(f"{rel}: url({m.group(1)}): no file at {target[0]}")
+        for written, path in css_urls(out, css):
+            if path is not None and file_of(out, path) is None:
+                problems.append(f"{css.relative_to(out).as_posix()}: url({written}): no file at {path}")
     return problems
 
 

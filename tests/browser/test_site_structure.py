@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import random
 
-from .site import (MINIMAL, build_site, broken_links, file_of, heading_problems, html_files,
+from .site import (MINIMAL, build_site, broken_links, css_urls, file_of, heading_problems, html_files,
                    internal_target, kind_of, landmark_problems, read_page, url_of)
 
 PLAN_BUDGET = 25_000  # bytes, gzipped: a plan page with its styles and scripts
@@ -34,9 +35,10 @@ def test_the_link_walk_finds_missing_pages_anchors_and_assets(tmp_path):
         '<a href="/a/?q=1">ok</a>'
         '<a href="/b/">no page</a><a href="/a/#there">no id</a><a href="/a">no slash</a>'
         '<img src="/img/x.png" alt=""><a href="#">empty</a>', encoding="utf-8")
+    (tmp_path / "404.html").write_text('<a href="/">ok</a><a href="a/">relative</a>', encoding="utf-8")
     problems = broken_links(tmp_path)
-    assert len(problems) == 6, problems
-    for bad in ["/b/", "#there", "'/a'", "/img/x.png", "'#'", "gone.png"]:
+    assert len(problems) == 7, problems
+    for bad in ["/b/", "#there", "'/a'", "/img/x.png", "'#'", "gone.png", "404 page needs site-absolute"]:
         assert any(bad in p for p in problems), bad
 
 
@@ -60,18 +62,30 @@ def test_heading_and_landmark_checks_catch_bad_pages(tmp_path):
     assert len(marks) == 5, marks
 
 
+LOADED_RELS = {"stylesheet", "preload", "modulepreload", "icon"}
+
+
 def page_weight(out, page) -> dict[str, int]:
-    """Gzipped bytes of a page and each same-site stylesheet, script and image it loads."""
-    parts = {url_of(out, page): len(gzip.compress(page.read_bytes(), 6, mtime=0))}
-    for _, tag, link in read_page(page).links:
-        target = internal_target("http://site.invalid" + url_of(out, page), link)
-        if tag not in {"link", "script", "img", "source", "video", "audio"} or target is None:
+    """Gzipped bytes of a page and of each same-site file it loads: stylesheets (and what
+    they load: fonts, images), scripts, images; the search script excepted."""
+    def gz(file):
+        return len(gzip.compress(file.read_bytes(), 6, mtime=0))
+
+    parts = {url_of(out, page): gz(page)}
+    for link in read_page(page).links:
+        loaded = link.tag in {"script", "img", "source", "video", "audio", "iframe"} or (
+            link.tag == "link" and LOADED_RELS & set(link.rel.split()))
+        target = internal_target("http://site.invalid" + url_of(out, page), link.url)
+        if not loaded or target is None or target[0].startswith(SEARCH_PREFIXES):
             continue
-        path, _ = target
-        file = file_of(out, path)
-        if file is not None and file.suffix not in {".html", ".atom", ".xml"} \
-                and not path.startswith(SEARCH_PREFIXES):
-            parts[path] = len(gzip.compress(file.read_bytes(), 6, mtime=0))
+        file = file_of(out, target[0])
+        if file is None:
+            continue  # the link walk reports it
+        parts[target[0]] = gz(file)
+        if file.suffix == ".css":
+            for _, path in css_urls(out, file):
+                if path and (asset := file_of(out, path)):
+                    parts[path] = gz(asset)
     return parts
 
 
@@ -84,3 +98,16 @@ def test_every_plan_page_stays_under_25_kb_gzipped(built_site):
         if (total := sum(parts.values())) >= PLAN_BUDGET:
             heavy.append(f"{url_of(built_site, page)}: {total} bytes gzipped: {parts}")
     assert not heavy, "\n".join(heavy)
+
+
+def test_page_weight_counts_what_the_page_loads_but_not_search_or_alternates(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "a.css").write_text("@font-face{src:url(f.woff2)}", encoding="utf-8")
+    (tmp_path / "static" / "f.woff2").write_bytes(random.Random(0).randbytes(2000))  # incompressible, like a font
+    (tmp_path / "data.json").write_text("{}", encoding="utf-8")
+    page = tmp_path / "index.html"
+    page.write_text('<link rel="stylesheet" href="/static/a.css"><link rel="alternate" href="/data.json">'
+                    '<script src="/pagefind/pagefind-ui.js"></script><a href="/static/f.woff2">x</a>',
+                    encoding="utf-8")
+    assert sorted(page_weight(tmp_path, page)) == ["/", "/static/a.css", "/static/f.woff2"]
+    assert page_weight(tmp_path, page)["/static/f.woff2"] > 1000
