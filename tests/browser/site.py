@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import os
 import re
 import shutil
@@ -87,10 +88,13 @@ class BrowserMissing(RuntimeError):
     pass
 
 
+CHROMIUM_FALLBACKS = ["/usr/bin/chromium"]
+
+
 def chromium_path() -> str:
     """Debian's chromium (or $CHROMIUM); Playwright's own browser downloads are never used."""
     candidates = [os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                  "/usr/bin/chromium"]
+                  *CHROMIUM_FALLBACKS]
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return c
@@ -269,6 +273,34 @@ def broken_links(out: Path, files: list[Path] | None = None) -> list[str]:
                 if fragment == "" or (file.suffix == ".html" and fragment not in read_page(file).ids):
                     problems.append(f"{rel}:{line}: <{tag}> {link!r}: no id {fragment!r} on {path}")
     problems += _broken_css_urls(out)
+    problems += _broken_feed_and_sitemap_urls(out)
+    return problems
+
+
+def _broken_feed_and_sitemap_urls(out: Path) -> list[str]:
+    """Sitemap <loc>s, and feed links on the sitemap's host (or site-absolute), resolve.
+
+    The site's own host is known only from the sitemap, so without one only
+    site-absolute feed links are checked.
+    """
+    files = sorted(p for p in out.rglob("*") if p.suffix in {".xml", ".atom", ".rss"}
+                   and "pagefind" not in p.relative_to(out).parts)
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    locs = [(f, html.unescape(m.group(1).strip())) for f, t in texts.items()
+            for m in re.finditer(r"<loc>(.*?)</loc>", t, re.S)]
+    origins = {urlsplit(u)._replace(path="", query="", fragment="").geturl() for _, u in locs}
+    urls = list(locs)
+    for f, t in texts.items():
+        for m in re.finditer(r"""\shref\s*=\s*["']([^"']*)["']""", t):
+            urls.append((f, html.unescape(m.group(1))))
+    problems = []
+    for f, u in urls:
+        parts = urlsplit(u)
+        origin = parts._replace(path="", query="", fragment="").geturl()
+        if not (u.startswith("/") and not u.startswith("//")) and origin not in origins:
+            continue
+        if file_of(out, parts.path) is None:
+            problems.append(f"{f.relative_to(out).as_posix()}: {u}: no file at {parts.path}")
     return problems
 
 

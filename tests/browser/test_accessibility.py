@@ -10,6 +10,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
+
+from . import site
 from .site import representatives
 
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -41,6 +44,14 @@ def readable(url: str, violations: list[dict]) -> str:
         for node in v["nodes"][:3]:
             lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
     return "\n".join(lines)
+
+
+def test_a_missing_browser_is_a_clear_failure_not_a_skip(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "nothing"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(site, "CHROMIUM_FALLBACKS", [])
+    with pytest.raises(site.BrowserMissing, match="never skipped"):
+        site.chromium_path()
 
 
 def test_axe_finds_violations_at_all(open_page):

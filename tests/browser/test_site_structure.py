@@ -36,9 +36,14 @@ def test_the_link_walk_finds_missing_pages_anchors_and_assets(tmp_path):
         '<a href="/b/">no page</a><a href="/a/#there">no id</a><a href="/a">no slash</a>'
         '<img src="/img/x.png" alt=""><a href="#">empty</a>', encoding="utf-8")
     (tmp_path / "404.html").write_text('<a href="/">ok</a><a href="a/">relative</a>', encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://s.example/a/</loc></url>"
+                                          "<url><loc>https://s.example/gone/</loc></url></urlset>", encoding="utf-8")
+    (tmp_path / "all.atom").write_text('<feed><link href="https://s.example/a/"/><link href="/old/"/>'
+                                       '<link href="https://elsewhere.example/x/"/></feed>', encoding="utf-8")
     problems = broken_links(tmp_path)
-    assert len(problems) == 7, problems
-    for bad in ["/b/", "#there", "'/a'", "/img/x.png", "'#'", "gone.png", "404 page needs site-absolute"]:
+    assert len(problems) == 9, problems
+    for bad in ["/b/", "#there", "'/a'", "/img/x.png", "'#'", "gone.png", "404 page needs site-absolute",
+                "sitemap.xml: https://s.example/gone/", "all.atom: /old/"]:
         assert any(bad in p for p in problems), bad
 
 
