@@ -183,6 +183,7 @@ class PageFacts:
     links: list[Link] = field(default_factory=list)
     headings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, level, text)
     landmarks: list[str] = field(default_factory=list)  # tag names and roles, in order
+    unnamed: list[tuple[int, str]] = field(default_factory=list)  # (line, tag): links, buttons without a name
     first_link: str | None = None  # href of the first <a> in the body
     base: str | None = None
 
@@ -191,7 +192,8 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.facts = PageFacts()
-        self._heading: list | None = None
+        # open links, buttons and headings: [tag, line, text, has a label of its own]
+        self._open: list[list] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -213,22 +215,34 @@ class _Reader(HTMLParser):
             self.facts.first_link = a["href"]
         if tag in {"main", "header", "footer", "nav", "aside"} or a.get("role"):
             self.facts.landmarks.append(a.get("role") or tag)
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = [line, int(tag[1]), ""]
+        labelled = any((a.get(k) or "").strip() for k in ("aria-label", "aria-labelledby", "title"))
+        if tag == "img" and (a.get("alt") or "").strip():
+            for rec in self._open:
+                rec[2] += a["alt"]
+        elif labelled:
+            for rec in self._open:
+                rec[3] = True
+        if (tag == "a" and a.get("href") is not None) or tag == "button" or re.fullmatch(r"h[1-6]", tag):
+            self._open.append([tag, line, "", labelled])
 
     def handle_data(self, data):
-        if self._heading is not None:
-            self._heading[2] += data
+        for rec in self._open:
+            rec[2] += data
 
     def handle_endtag(self, tag):
-        if self._heading is not None and tag == f"h{self._heading[1]}":
-            line, level, text = self._heading
-            self.facts.headings.append((line, level, " ".join(text.split())))
-            self._heading = None
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                name, line, text, labelled = self._open.pop(i)
+                text = " ".join(text.split())
+                if name[0] == "h":
+                    self.facts.headings.append((line, int(name[1]), text or ("(labelled)" if labelled else "")))
+                elif not text and not labelled:
+                    self.facts.unnamed.append((line, name))
+                break
 
 
 @functools.lru_cache(maxsize=4096)
-def _read(path: str, mtime: float) -> PageFacts:
+def _read(path: str, version: tuple[int, int]) -> PageFacts:
     reader = _Reader()
     reader.feed(Path(path).read_text(encoding="utf-8"))
     reader.close()
@@ -236,7 +250,8 @@ def _read(path: str, mtime: float) -> PageFacts:
 
 
 def read_page(file: Path) -> PageFacts:
-    return _read(str(file), file.stat().st_mtime)
+    st = file.stat()
+    return _read(str(file), (st.st_mtime_ns, st.st_size))
 
 
 def internal_target(page_url: str, link: str, base: str | None = None) -> tuple[str, str] | None:
@@ -343,6 +358,12 @@ def heading_problems(out: Path) -> list[str]:
             if not text:
                 problems.append(f"{rel}:{line}: <h{level}> is empty")
     return problems
+
+
+def unnamed_control_problems(out: Path) -> list[str]:
+    """Every link and button has text (or an alt, aria-label, title) a screen reader can say."""
+    return [f"{f.relative_to(out).as_posix()}:{line}: <{tag}> has no text or label"
+            for f in html_files(out) for line, tag in read_page(f).unnamed]
 
 
 def landmark_problems(out: Path) -> list[str]:
