@@ -113,9 +113,17 @@ def launch(playwright):
 # --- the built pages -----------------------------------------------------------------------
 
 
+# Folders of the output whose files are not our pages: Pagefind's, and the published texts.
+NOT_OURS = {"pagefind", "sources"}
+
+
+def ours(out: Path, file: Path) -> bool:
+    return file.relative_to(out).parts[0] not in NOT_OURS
+
+
 def html_files(out: Path) -> list[Path]:
-    """Every page of the build (Pagefind's own files excluded: not ours to check)."""
-    return sorted(p for p in out.rglob("*.html") if "pagefind" not in p.relative_to(out).parts)
+    """Every page of the build."""
+    return sorted(p for p in out.rglob("*.html") if ours(out, p))
 
 
 def url_of(out: Path, file: Path) -> str:
@@ -299,7 +307,7 @@ def _broken_feed_and_sitemap_urls(out: Path) -> list[str]:
     site-absolute feed links are checked.
     """
     files = sorted(p for p in out.rglob("*") if p.suffix in {".xml", ".atom", ".rss"}
-                   and "pagefind" not in p.relative_to(out).parts)
+                   and ours(out, p))
     texts = {f: f.read_text(encoding="utf-8") for f in files}
     locs = [(f, html.unescape(m.group(1).strip())) for f, t in texts.items()
             for m in re.finditer(r"<loc>(.*?)</loc>", t, re.S)]
@@ -332,7 +340,7 @@ def css_urls(out: Path, css: Path) -> list[tuple[str, str | None]]:
 def _broken_css_urls(out: Path) -> list[str]:
     problems = []
     for css in sorted(out.rglob("*.css")):
-        if "pagefind" in css.relative_to(out).parts:
+        if not ours(out, css):
             continue
         for written, path in css_urls(out, css):
             if path is not None and file_of(out, path) is None:
