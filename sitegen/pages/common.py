@@ -118,11 +118,20 @@ def trail_text(plan: Plan, trail: tuple[Section, ...]) -> str:
     return " › ".join(p for p in parts if p)
 
 
-def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
-    """A short citation a journalist can paste: plan title, issuing body, year, task id, URL."""
+def _cited(lk: Lookups, plan: Plan) -> str:
+    # The issuing body as published; a plan that does not print one is cited by its district.
     body = plan.issuer or f"{lk.districts[plan.district].city or ''}{lk.district_name(plan.district)}"
     status = "" if plan.status.value == "正式" else f"，{plan.status.value}"
-    return f"{body}：《{plan.title}》（{plan.year}年{status}），任务 {measure_id}。{lk.absolute(url)}"
+    return f"{body}：《{plan.title}》（{plan.year}年{status}）"
+
+
+def plan_citation(lk: Lookups, plan: Plan) -> str:
+    return f"{_cited(lk, plan)}。{lk.absolute(urls.plan(plan.district, plan.year))}"
+
+
+def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
+    """A short citation a journalist can paste: plan title, issuing body, year, task id, URL."""
+    return f"{_cited(lk, plan)}，任务 {measure_id}。{lk.absolute(url)}"
 
 
 def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: str | None = None) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import urls
 from ..model import Goal, Plan, Section
 from .common import (ATOM, REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_downloads, plan_file,
-                     section_label, site_feed, status_badge, target_view)
+                     plan_citation, section_label, site_feed, status_badge, target_view)
 
 TOC_DEPTH = 2  # parts and items; deeper levels would make the contents as long as the plan
 
@@ -86,6 +86,8 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
         "district": {"name": district, "url": urls.district(plan.district)},
         "source": source,
         "toc": _toc(plan, plan.parts, 1),
+        # one citation for the plan; a task is cited by adding its id and its link (duty pages cite each task)
+        "citation": plan_citation(lk, plan),
         "prev": _neighbour(lk, prev),
         "next": _neighbour(lk, nxt),
     }
