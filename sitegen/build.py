@@ -8,11 +8,15 @@ from pathlib import Path
 from . import urls
 from .derive import derive
 from .model import Site
+from .outputs.filters import filters_css
 from .outputs.sitemap import robots, sitemap
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import load_site
 from .write import write_site
+
+
+FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, by
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
     files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
-             str(urls.output_path(urls.robots())): robots(base)}
+             str(urls.output_path(urls.robots())): robots(base),
+             str(urls.output_path(urls.static(FILTERS_CSS))): filters_css(site)}
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
         files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()

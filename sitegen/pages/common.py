@@ -57,6 +57,11 @@ class Lookups:
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
                    {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics})
 
+    def district_diff(self, plan_key: str):
+        """The (spec, diff) of a plan against its district's previous plan, or None."""
+        spec = self.idx.diff_to.get(plan_key)
+        return next(((sp, d) for sp, d in self.idx.diffs if sp is spec), None) if spec else None
+
     def absolute(self, url: str) -> str:
         return self.site.info.base_url.rstrip("/") + url
 
@@ -176,9 +181,16 @@ def status_badge(plan: Plan) -> str:
 
 
 def plan_summary(lk: Lookups, plan: Plan) -> dict:
+    diff = lk.idx.diff_to.get(plan.key)
     return {"year": plan.year, "title": plan.title, "badge": status_badge(plan), "url": urls.plan(plan.district, plan.year),
             "district": lk.district_name(plan.district), "district_url": urls.district(plan.district),
-            "measures": len(lk.idx.placed[plan.key])}
+            "measures": len(lk.idx.placed[plan.key]), "diff_url": diff.url if diff else ""}
+
+
+def comparisons_of(lk: Lookups, plan: Plan) -> list[dict]:
+    """The editor-configured comparisons a plan is part of."""
+    return [{"title": spec.title, "url": spec.url} for spec, _ in lk.idx.diffs
+            if spec.kind == "comparison" and plan.key in (spec.old.key, spec.new.key)]
 
 
 def role_counts(mentions) -> dict[str, int]:
