@@ -8,7 +8,10 @@ from pathlib import Path
 from . import urls
 from .derive import derive
 from .model import Site
+from .outputs.data import data_files
+from .outputs.feeds import feed_files, feed_list
 from .outputs.sitemap import robots, sitemap
+from .outputs.sqlite import sqlite_file
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import load_site
@@ -55,6 +58,11 @@ def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, by
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
         files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()
+    # The data behind the pages and the feeds (docs/data.md). Diffs join data_files(diffs=...) once they exist.
+    idx = derive(site)
+    files.update(data_files(site, idx, feeds=[f.url for f in feed_list(site, idx)]))
+    files.update(sqlite_file(site, idx))
+    files.update(feed_files(site, idx))
     return files
 
 
