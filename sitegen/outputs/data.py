@@ -124,10 +124,11 @@ class Data:
         return [self.url(urls.duty_measure(k, plan.district, plan.year, m.id)) for k in kinds]
 
     def plan_doc(self, plan: Plan) -> dict:
-        meta = plan.model_dump(mode="json", exclude={"goals", "parts"})
-        meta.update(id=plan_id(plan), district_name=self.idx.district_names[plan.district],
-                    url=self.url(urls.plan(plan.district, plan.year)),
-                    source_text_url=self.url(urls.source(plan.source.file)) if plan.source else None)
+        # Every field of the Plan record but its body (goals and parts, flattened below).
+        meta = {"id": plan_id(plan), **plan.model_dump(mode="json", exclude={"goals", "parts"}),
+                "district_name": self.idx.district_names[plan.district],
+                "url": self.url(urls.plan(plan.district, plan.year)),
+                "source_text_url": self.url(urls.source(plan.source.file)) if plan.source else None}
         goals = [self.goal_doc(plan, g, None) for g in plan.goals]
         sections, measures = [], []
         for e in walk_sections(plan):
