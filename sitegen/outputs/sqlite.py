@@ -5,14 +5,13 @@ plans, sections, goals, measures, duties (measure × agency), targets, with
 primary and foreign keys. The file must be byte-identical across builds of the
 same content, so it is written in one transaction with a fixed page size and
 then VACUUMed (which rewrites the pages in a deterministic order); SQLite
-stores no timestamps in the file.
+stores no timestamps in the file. (Bytes do depend on the SQLite library's
+version, which the header records: builds are identical on one machine.)
 """
 
 from __future__ import annotations
 
 import sqlite3
-import tempfile
-from pathlib import Path
 
 from .. import urls
 from ..derive import Indexes
@@ -71,18 +70,17 @@ PAGE_SIZE = 4096
 
 
 def sqlite_file(site: Site, idx: Indexes) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "all.sqlite"
-        con = sqlite3.connect(db)
-        try:
-            con.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            con.executescript(SCHEMA)
-            with con:
-                _fill(con, Data(site, idx))
-            con.execute("VACUUM")
-        finally:
-            con.close()
-        return {str(urls.output_path(urls.data_all("sqlite"))): db.read_bytes()}
+    # Built in memory and serialised: no temporary file, so this stage stays off the disk.
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        con.executescript(SCHEMA)
+        with con:
+            _fill(con, Data(site, idx))
+        con.execute("VACUUM")
+        return {str(urls.output_path(urls.data_all("sqlite"))): con.serialize()}
+    finally:
+        con.close()
 
 
 def _insert(con: sqlite3.Connection, table: str, row: dict) -> None:
