@@ -275,6 +275,10 @@ def data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
         files[path(urls.data_metric(m.slug))] = to_csv(TARGET_COLUMNS, data.metric_rows(m.slug))
     diffs = sorted(diffs, key=lambda r: r[:3])
     files.update(diff_files(diffs))
+    # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
+    assert len(files) == len(data.plans) * 3 + 3 + sum(map(len, idx.by_agency.values())) + len(site.metrics) \
+        + len(diffs), "two data files at one path"
+
     files[path(urls.data_index())] = to_json(index(data, diffs, feeds))
     return files
 
