@@ -6,7 +6,7 @@ field is added, the major number when one changes meaning or goes away.
 
 JSON keeps the model (a plan's JSON rebuilds the Plan record exactly); CSV is
 flat, UTF-8 with a BOM and CRLF line ends, so Excel opens Chinese text as is
-and pandas reads it with `encoding="utf-8-sig"`. URLs in the files are absolute:
+and pandas.read_csv reads it as is. URLs in the files are absolute:
 a downloaded file must still point at the site.
 """
 
