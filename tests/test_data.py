@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,7 @@ def test_sqlite_tables_are_the_documented_ones(files):
     for line in rows:
         table, _key, columns = [c.strip() for c in line.strip("|").split("|")]
         documented_tables[table.strip("`")] = re.findall(r"`([^`]+)`", columns.split(":")[0])
-    with sqlite(files) as con:
+    with closing(sqlite(files)) as con:
         tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table' order by name")]
         assert sorted(documented_tables) == tables
         for t in tables:
@@ -257,23 +258,11 @@ def test_duty_csv_rows_are_the_tasks_of_its_page(built, base):
 # --- SQLite ---------------------------------------------------------------------------
 
 
-class sqlite:
-    def __init__(self, files):
-        self.files = files
-
-    def __enter__(self) -> sqlite3.Connection:
-        import tempfile
-
-        self.tmp = tempfile.NamedTemporaryFile(suffix=".sqlite")
-        self.tmp.write(self.files[out(urls.data_all("sqlite"))])
-        self.tmp.flush()
-        self.con = sqlite3.connect(self.tmp.name)
-        self.con.row_factory = sqlite3.Row
-        return self.con
-
-    def __exit__(self, *exc):
-        self.con.close()
-        self.tmp.close()
+def sqlite(files) -> sqlite3.Connection:
+    con = sqlite3.connect(":memory:")
+    con.deserialize(files[out(urls.data_all("sqlite"))])
+    con.row_factory = sqlite3.Row
+    return con
 
 
 def _text(v) -> str:
@@ -285,7 +274,7 @@ def _text(v) -> str:
 
 
 def test_sqlite_holds_the_same_rows_as_the_csvs(files):
-    with sqlite(files) as con:
+    with closing(sqlite(files)) as con:
         assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert con.execute("pragma foreign_key_check").fetchall() == []
         assert dict(con.execute("select key, value from meta").fetchall())["schema_version"] == SCHEMA_VERSION
