@@ -263,6 +263,16 @@ class _Checker:
 
     def check_registry(self, doc: Document, kinds, registry: Registry, districts) -> None:
         index = {k.slug: i for i, k in enumerate(kinds)}
+        # A duty page's data file is /data/agencies/<kind>-<district>.csv: with hyphens in
+        # slugs, two kind-district pairs could name one file.
+        stems: dict[str, str] = {}
+        for i, k in enumerate(kinds):
+            for d in districts:
+                other = stems.setdefault(f"{k.slug}-{d.slug}", k.slug)
+                if other != k.slug:
+                    self.error(doc, (i, "slug"), f"kind '{k.slug}' in district '{d.slug}' and kind '{other}' "
+                               f"would share the data file {k.slug}-{d.slug}.csv",
+                               "choose a kind slug that is not another kind's slug plus a district's")
         for where, name, first, second in registry.clashes:
             scope = f" in {where}" if where else ""
             self.error(doc, (index[second],), f"agency name '{name}'{scope} is listed under both "
@@ -294,6 +304,10 @@ class _Checker:
             if stem != str(plan.year):
                 self.error(doc, ("year",), f"plan says year {plan.year} but the file is named {rel.name}",
                            f"name the file {plan.year}.yaml, or correct `year`")
+
+        if plan.updated and plan.date and plan.updated < plan.date:
+            self.error(doc, ("updated",), f"'updated' {plan.updated} is before the plan's date {plan.date}",
+                       "`updated` is the day this plan was last corrected here; correct the date")
 
         if have["districts.yaml"] and plan.district not in district_slugs:
             self.error(doc, ("district",), f"unknown district '{plan.district}'",
