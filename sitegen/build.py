@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .derive import derive
+from .diagnostics import ContentError, Diagnostic
+from .load import display_path
+from .model import Site, Status
+from .outputs.redirects import redirects
 from .pages import build_pages
 from .render import environment, render
 from .validate import load_site
@@ -31,20 +35,44 @@ class BuildResult:
     plans: int
     measures: int
     pages: int
+    drafts_left_out: int = 0
 
 
-def render_site(project: Project) -> tuple[dict[str, bytes], BuildResult]:
+def published(site: Site, drafts: bool = False) -> Site:
+    """The site as built: 草稿 plans are left out unless drafts are wanted (as Hugo's --buildDrafts)."""
+    if drafts:
+        return site
+    return site.model_copy(update={"plans": tuple(p for p in site.plans if p.status is not Status.draft)})
+
+
+def check_project(project: Project) -> None:
+    """A build needs the project's templates/ folder; say so instead of failing inside Jinja."""
+    if (project.templates / "base.html").is_file():
+        return
+    hint = "请在项目文件夹（含 content/、templates/、static/ 的那个文件夹）中运行 sitegen"
+    diags = [Diagnostic(display_path(project.templates), 0, 0, "找不到模板文件夹 templates/", hint,
+                        "no-templates-folder")]
+    if not project.content.is_dir():
+        diags.append(Diagnostic(display_path(project.content), 0, 0, "找不到内容文件夹 content/", hint,
+                                "no-content-folder"))
+    raise ContentError(diags)
+
+
+def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, bytes], BuildResult]:
     """Everything the site is, as output path -> bytes; raises ContentError on bad content."""
+    check_project(project)
     loaded = load_site(project.content)
-    site = loaded.site
+    site = published(loaded.site, drafts)
+    left_out = len(loaded.site.plans) - len(site.plans)
     pages = build_pages(site, derive(site))
     env = environment(project.templates)
     files = {str(p.out_path): render(env, p.template, p.context).encode("utf-8") for p in pages}
+    files["_redirects"] = redirects(site).encode("utf-8")
     measures = sum(len(p.measures()) for p in site.plans)
-    return files, BuildResult(len(site.plans), measures, len(pages))
+    return files, BuildResult(len(site.plans), measures, len(pages), left_out)
 
 
-def build(project: Project) -> BuildResult:
-    files, result = render_site(project)
+def build(project: Project, *, drafts: bool = False) -> BuildResult:
+    files, result = render_site(project, drafts=drafts)
     write_site(project.out, files, project.static)
     return result
