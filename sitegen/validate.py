@@ -454,7 +454,7 @@ def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
         return doc.diag(loc, f"年份 {value} 不合理", f"计划年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间",
                         code="implausible-year")
     if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = err.get("ctx", {}).get("expected", "").replace("' or '", "'、'").replace("', '", "'、'")
         return doc.diag(loc, f"{shown} 不是有效的 {field}", f"请用其中之一：{expected}", code="invalid-choice")
     if kind == "too_short":
         return doc.diag(loc, f"'{field}' 不能为空", f"在 `{field}:` 下至少列出一项", code="empty-list")
