@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .derive import derive
 from .diagnostics import ContentError, Diagnostic
 from .load import display_path
 from .model import Site, Status
 from .outputs.redirects import redirects
-from .pages import build_pages
-from .render import environment, render
+from .outputs.sitemap import robots, sitemap
+from .pages import Page, build_pages
+from .render import environment, render_page
 from .validate import load_site
 from .write import write_site
 
@@ -64,12 +66,24 @@ def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, by
     loaded = load_site(project.content)
     site = published(loaded.site, drafts)
     left_out = len(loaded.site.plans) - len(site.plans)
-    pages = build_pages(site, derive(site))
+    pages = build_pages(site, derive(site), site.about)
     env = environment(project.templates)
-    files = {str(p.out_path): render(env, p.template, p.context).encode("utf-8") for p in pages}
-    files["_redirects"] = redirects(site).encode("utf-8")
+    files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
+    files.update(extra_files(project, site, pages))
     measures = sum(len(p.measures()) for p in site.plans)
     return files, BuildResult(len(site.plans), measures, len(pages), left_out)
+
+
+def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, bytes]:
+    base = site.info.base_url
+    listed = [p.url for p in pages if p.url != urls.not_found()]
+    files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
+             str(urls.output_path(urls.robots())): robots(base),
+             "_redirects": redirects(site).encode("utf-8")}
+    # The published texts, so every plan links to what it was transcribed from.
+    for name in sorted({p.source.file for p in site.plans if p.source}):
+        files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()
+    return files
 
 
 def build(project: Project, *, drafts: bool = False) -> BuildResult:

@@ -1,12 +1,18 @@
-"""Indexes the pages read: plans by district, and each agency mention resolved to its kind."""
+"""Indexes every page reads: plans by district and year, each agency mention
+resolved to its kind, measures by agency, theme and metric.
+
+Pure: the Site model in, frozen indexes out. Pages only look things up here.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import AgencyRef, Plan, Site
+from .model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from .registry import Registry
+
+ROLE_CLASSES = ("lead", "shared", "support")
 
 
 @dataclass(frozen=True)
@@ -21,25 +27,108 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A measure where it stands: its plan and the sections above it."""
+
+    plan: Plan
+    measure: Measure
+    trail: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One measure as it concerns one agency kind (the row of a duty page)."""
+
+    placed: Placed
+    duty: Duty  # the kind's strongest mention in the measure
+
+
+@dataclass(frozen=True)
+class PlacedTarget:
+    plan: Plan
+    target: Target
+    owner: Goal | Measure
+    is_goal: bool
+
+
+@dataclass(frozen=True)
 class Indexes:
     district_names: dict[str, str]
-    plans_by_district: dict[str, tuple[Plan, ...]]
+    plans_by_district: dict[str, tuple[Plan, ...]]  # by year
+    plans_by_year: dict[int, tuple[Plan, ...]]  # by district order of districts.yaml
     duties: dict[tuple[str, str], tuple[Duty, ...]]  # (plan key, measure id) -> duties
+    placed: dict[str, tuple[Placed, ...]]  # plan key -> its measures in order
+    by_agency: dict[str, dict[str, tuple[Mention, ...]]]  # kind -> district -> mentions (year, plan order)
+    by_theme: dict[str, tuple[Placed, ...]]  # theme -> measures (district order, year, plan order)
+    by_metric: dict[str, tuple[PlacedTarget, ...]]  # metric -> targets (year, district order)
+    neighbours: dict[str, tuple[Plan | None, Plan | None]]  # plan key -> (previous, next) of its district
 
 
 def derive(site: Site) -> Indexes:
     registry = Registry(site.agencies)
+    order = {d.slug: i for i, d in enumerate(site.districts)}
+    plans = sorted(site.plans, key=lambda p: (order.get(p.district, len(order)), p.year))
+
     by_district: dict[str, list[Plan]] = defaultdict(list)
+    by_year: dict[int, list[Plan]] = defaultdict(list)
     duties: dict[tuple[str, str], tuple[Duty, ...]] = {}
-    for plan in site.plans:
+    placed: dict[str, tuple[Placed, ...]] = {}
+    by_agency: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    by_theme: dict[str, list[Placed]] = defaultdict(list)
+    by_metric: dict[str, list[PlacedTarget]] = defaultdict(list)
+
+    for plan in plans:
         by_district[plan.district].append(plan)
-        for m in plan.measures():
-            duties[(plan.key, m.id)] = tuple(_duty(registry, ref, plan.district) for ref in m.agencies)
+        by_year[plan.year].append(plan)
+        here = tuple(Placed(plan, m, trail + (s,)) for trail, s in plan.sections() for m in s.measures)
+        placed[plan.key] = here
+        for goal in plan.all_goals():
+            by_metric_add(by_metric, plan, goal, True)
+        for p in here:
+            m = p.measure
+            ds = tuple(_duty(registry, ref, plan.district) for ref in m.agencies)
+            duties[(plan.key, m.id)] = ds
+            for duty in _strongest_per_kind(ds):
+                by_agency[duty.kind][plan.district].append(Mention(p, duty))
+            for theme in m.themes:
+                by_theme[theme].append(p)
+            by_metric_add(by_metric, plan, m, False)
+
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
-        plans_by_district={d: tuple(sorted(ps, key=lambda p: p.year)) for d, ps in sorted(by_district.items())},
+        plans_by_district={d: tuple(ps) for d, ps in by_district.items()},
+        plans_by_year={y: tuple(by_year[y]) for y in sorted(by_year)},
         duties=duties,
+        placed=placed,
+        by_agency={k: {d: tuple(ms) for d, ms in sorted(v.items(), key=lambda kv: order.get(kv[0], 0))}
+                   for k, v in by_agency.items()},
+        by_theme={t: tuple(ps) for t, ps in by_theme.items()},
+        by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
+                   for k, v in by_metric.items()},
+        neighbours=_neighbours(by_district),
     )
+
+
+def by_metric_add(index: dict, plan: Plan, owner: Goal | Measure, is_goal: bool) -> None:
+    for t in owner.targets:
+        index[t.metric].append(PlacedTarget(plan, t, owner, is_goal))
+
+
+def _neighbours(by_district: dict[str, list[Plan]]) -> dict[str, tuple[Plan | None, Plan | None]]:
+    out = {}
+    for ps in by_district.values():
+        for i, p in enumerate(ps):
+            out[p.key] = (ps[i - 1] if i else None, ps[i + 1] if i + 1 < len(ps) else None)
+    return out
+
+
+def _strongest_per_kind(duties: tuple[Duty, ...]) -> list[Duty]:
+    # A measure may name one kind twice (区食安办 … 区食品安全委员会办公室); its page lists it once.
+    best: dict[str, Duty] = {}
+    for d in duties:
+        if d.kind not in best or ROLE_CLASSES.index(d.role_class) < ROLE_CLASSES.index(best[d.kind].role_class):
+            best[d.kind] = d
+    return list(best.values())
 
 
 def _duty(registry: Registry, ref: AgencyRef, district: str) -> Duty:

@@ -237,6 +237,16 @@ class Plan(Record):
 # --- the whole site -----------------------------------------------------------------
 
 
+class SiteInfo(Record):
+    """content/site.yaml: what the site calls itself and where it is published."""
+
+    title: Text = "食品安全监管计划"
+    description: Text = "各区食品安全监管计划：每项任务由谁负责、指标是多少、年年有何变化。"
+    base_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] = Field(
+        "https://example.org", description="the published address, for canonical links, the sitemap and feeds")
+
+
+
 class Site(BaseModel):
     """Everything loaded and checked; what derive and render read."""
 
@@ -247,3 +257,5 @@ class Site(BaseModel):
     themes: tuple[Theme, ...]
     metrics: tuple[Metric, ...]
     plans: tuple[Plan, ...]
+    info: SiteInfo = SiteInfo()
+    about: str = ""  # content/pages/about.md, Markdown

@@ -7,6 +7,9 @@ from pathlib import Path
 import jinja2
 
 from . import urls
+from .model import SiteInfo
+from .outputs.sitemap import absolute
+from .pages import Page
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -20,20 +23,18 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["urls"] = urls
-    env.filters["paragraphs"] = paragraphs
-    env.filters["number"] = number
+    env.filters["cn_date"] = cn_date
     return env
 
 
-def paragraphs(text: str | None) -> list[str]:
-    """Split text into its paragraphs (one a line in the YAML)."""
-    return [p.strip() for p in (text or "").split("\n") if p.strip()]
-
-
-def number(value: float) -> str:
-    """14800.0 -> '14800', 4.7 -> '4.7': targets are stored as floats but read as printed."""
-    return f"{value:g}" if value != int(value) else str(int(value))
+def cn_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def render(env: jinja2.Environment, template: str, context: dict) -> str:
     return env.get_template(template).render(**context)
+
+
+def render_page(env: jinja2.Environment, info: SiteInfo, page: Page) -> str:
+    return render(env, page.template, {**page.context, "page": page, "site": info,
+                                       "canonical": absolute(info.base_url, page.url)})

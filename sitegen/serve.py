@@ -22,7 +22,9 @@ import click
 
 from .build import Project, build
 from .diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
-from .render import environment, render
+from .model import SiteInfo
+from .pages import Page
+from .render import environment, render_page
 
 RELOAD_JS = (Path(__file__).parent / "assets" / "reload.js").read_bytes()
 WAIT_SECONDS = 25.0  # a long poll is answered at the latest after this, and asked again
@@ -88,7 +90,8 @@ def error_page(project: Project, errors: list[Diagnostic]) -> bytes:
     shown = _shown(errors)
     try:
         env = environment(project.templates)
-        return render(env, "error.html", {"diagnostics": shown}).encode("utf-8")
+        page = Page("/", "error.html", "内容有误", "内容有误，网站未更新。", {"diagnostics": shown})
+        return render_page(env, SiteInfo(), page).encode("utf-8")
     except Exception:  # the templates themselves may be what is broken: still show the errors
         items = "".join(
             "<li><code>{}</code> {}{}{}</li>".format(

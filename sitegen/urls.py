@@ -63,6 +63,11 @@ def duty_measure(kind: str, district: str, year: int, measure_id: str) -> str:
     return f"{duty(kind, district)}#{duty_anchor(year, measure_id)}"
 
 
+def placed_anchor(district: str, year: int, measure_id: str) -> str:
+    """A measure's anchor on a page listing several plans (theme pages)."""
+    return f"{district}-{year}-{measure_id}"
+
+
 def themes() -> str:
     return "/themes/"
 

@@ -29,6 +29,7 @@ from .model import (
     Metric,
     Plan,
     Site,
+    SiteInfo,
     Status,
     Target,
     Theme,
@@ -43,6 +44,8 @@ REGISTRIES: dict[str, type[BaseModel]] = {
     "metrics.yaml": Metric,
 }
 PLAN_SUFFIXES = (".yaml", ".yml")
+SITE_FILE = "site.yaml"  # optional: the site's title, description and address
+ABOUT_FILE = "pages/about.md"  # optional: the about page, Markdown
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,14 @@ class _Checker:
                 registries[name] = (doc, tuple(records))
                 self.unique_slugs(doc, records, name)
 
+        info = SiteInfo()
+        if (self.content / SITE_FILE).exists():
+            doc = self.read(self.content / SITE_FILE)
+            if doc is not None:
+                info = self.typed(doc, TypeAdapter(SiteInfo), SiteInfo) or info
+        about_path = self.content / ABOUT_FILE
+        about = about_path.read_text(encoding="utf-8") if about_path.is_file() else ""
+
         plans: list[tuple[Document, Plan]] = []
         for path in self.plan_files():
             doc = self.read(path)
@@ -166,7 +177,7 @@ class _Checker:
             raise ContentError(self.diags)
         plans.sort(key=lambda dp: (dp[1].district, dp[1].year))
         site = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
-                    plans=tuple(p for _, p in plans))
+                    plans=tuple(p for _, p in plans), info=info, about=about)
         return Loaded(site, {p.key: d for d, p in plans})
 
     def plan_files(self) -> list[Path]:

@@ -1,1 +1,1 @@
-"""Files of the site that are not pages: each a pure function of the site model."""
+"""Files the site carries besides its pages: sitemap, robots, redirects, data, feeds, search."""

@@ -1,0 +1,121 @@
+"""Agency pages: a kind across districts, and the duty page of one agency in one district.
+
+The duty page is what journalists cite: its URL is the kind's slug and the
+district's slug, and each task's anchor is its year and id (urls.duty_anchor),
+so neither moves when a plan is renumbered or an agency renamed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import urls
+from ..derive import ROLE_CLASSES, Mention
+from .common import (ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, duty_view, measure_view, plan_file,
+                     role_counts, site_feed, summary)
+
+LIST_SUMMARY_CHARS = 60
+
+
+def agency_pages(lk: Lookups) -> list[Page]:
+    pages = [_index(lk)]
+    for kind, by_district in lk.idx.by_agency.items():
+        pages.append(_kind(lk, kind, by_district))
+        pages += [_duty(lk, kind, d, mentions) for d, mentions in by_district.items()]
+    return pages
+
+
+def _deps(mentions) -> frozenset[str]:
+    return REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
+
+
+def _index(lk: Lookups) -> Page:
+    groups = {False: [], True: []}
+    for k in lk.site.agencies:
+        by_district = lk.idx.by_agency.get(k.slug)
+        if not by_district:
+            continue
+        mentions = [m for ms in by_district.values() for m in ms]
+        groups[k.collective].append({"label": k.label, "name": k.name, "url": urls.agency_kind(k.slug),
+                                     "districts": len(by_district), "total": len(mentions),
+                                     **role_counts(mentions)})
+    context = {"kinds": groups[False], "collective": groups[True]}
+    every = [m for v in lk.idx.by_agency.values() for ms in v.values() for m in ms]
+    return Page(urls.agencies(), "agencies.html", "责任单位", "各类责任单位在各区计划中牵头、分工和配合的任务。",
+                context, _deps(every), crumbs=(("首页", urls.home()),))
+
+
+def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:
+    k = lk.kinds[kind]
+    rows, lists = [], []
+    for district, mentions in by_district.items():
+        by_year = defaultdict(list)
+        for m in mentions:
+            by_year[m.placed.plan.year].append(m)
+        for year, ms in sorted(by_year.items(), reverse=True):
+            rows.append({"district": lk.district_name(district), "name": k.instance_name(district), "year": year,
+                         "url": urls.duty(kind, district), "total": len(ms), **role_counts(ms)})
+            lists.append({
+                "title": f"{lk.district_name(district)} {year}年", "url": urls.duty(kind, district),
+                "measures": [{"text": summary(m.placed.measure.text, LIST_SUMMARY_CHARS),
+                              "url": urls.duty_measure(kind, district, year, m.placed.measure.id),
+                              "role": m.duty.role, "role_class": m.duty.role_class} for m in ms],
+            })
+    every = [m for ms in by_district.values() for m in ms]
+    context = {"kind": {"label": k.label, "name": k.name, "collective": k.collective,
+                        "aliases": list(k.aliases), "former": list(k.former)},
+               "rows": rows, "lists": lists, "total": len(every), **role_counts(every)}
+    return Page(urls.agency_kind(kind), "agency_kind.html", f"{k.label}（各区）",
+                f"各区{k.name}在食品安全监管计划中承担的任务：牵头、分工负责与配合。", context, _deps(every),
+                crumbs=(("首页", urls.home()), ("责任单位", urls.agencies())))
+
+
+def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) -> Page:
+    k = lk.kinds[kind]
+    name = k.instance_name(district)
+    years = []
+    by_year = defaultdict(list)
+    for m in mentions:
+        by_year[m.placed.plan.year].append(m)
+    for year, ms in sorted(by_year.items(), reverse=True):
+        plan = ms[0].placed.plan
+        roles = []
+        for rc in ROLE_CLASSES:
+            entries = []
+            for m in ms:
+                if m.duty.role_class != rc:
+                    continue
+                view = measure_view(lk, m.placed, anchor=urls.duty_anchor(year, m.placed.measure.id))
+                view["as_written"] = m.duty.name if m.duty.name != name else ""
+                view["former"] = m.duty.former
+                view["role"] = m.duty.role
+                view["others"] = [duty_view(lk, district, x) for x in lk.idx.duties[(plan.key, m.placed.measure.id)]
+                                  if x.kind != kind]
+                view["cite_url"] = urls.duty_measure(kind, district, year, m.placed.measure.id)
+                entries.append(view)
+            if entries:
+                roles.append({"role_class": rc, "label": ROLE_LABELS[rc], "measures": entries})
+        years.append({"year": year, "plan_title": plan.title, "plan_url": urls.plan(district, year),
+                      "badge": "" if plan.status.value == "正式" else plan.status.value,
+                      "total": len(ms), **role_counts(ms), "roles": roles})
+    context = {
+        "agency": {"name": name, "title": agency_title(lk.district_name(district), name), "kind": k.label, "kind_url": urls.agency_kind(kind), "collective": k.collective,
+                   "district": lk.district_name(district), "district_url": urls.district(district)},
+        "years": years,
+        "total": len(mentions), **role_counts(mentions),
+    }
+    dname = lk.district_name(district)
+    return Page(urls.duty(kind, district), "duty.html", f"{agency_title(dname, name)}的职责",
+                f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context, _deps(mentions),
+                crumbs=(("首页", urls.home()), ("责任单位", urls.agencies()), (k.label, urls.agency_kind(kind))),
+                searchable=True, downloads=(("本页任务（CSV）", urls.data_duty(kind, district)),),
+                alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))
+
+
+def agency_title(district_name: str, name: str) -> str:
+    """区市场监管局 in 河东区 is 河东区市场监管局; a name that is not 区… keeps its district beside it."""
+    if name.startswith(district_name):
+        return name
+    if name.startswith("区"):
+        return district_name + name[1:]
+    return f"{district_name} {name}"

@@ -1,0 +1,211 @@
+"""What several page families show the same way: a measure, a target, an agency chip.
+
+Views are plain dicts of display-ready values, so templates only loop and print.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import urls
+from ..derive import Duty, Indexes, Placed
+from ..model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
+
+REGISTRY_FILES = frozenset({"districts.yaml", "agencies.yaml", "themes.yaml", "metrics.yaml", "site.yaml"})
+ROLE_LABELS = {"lead": "牵头/负责", "shared": "分工负责", "support": "配合"}
+_SUMMARY_END = re.compile(r"[，。；：,;:！？]")
+SUMMARY_CHARS = 24
+
+
+def plan_file(plan: Plan) -> str:
+    """The content file a plan comes from (a page's dependency)."""
+    return f"plans/{plan.key}.yaml"
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    title: str
+    description: str
+    context: dict = field(hash=False, compare=False)
+    deps: frozenset[str] = frozenset()  # content files (relative to content/) this page reads
+    crumbs: tuple[tuple[str, str], ...] = ()  # (label, url) above the page, home first
+    searchable: bool = False  # indexed for search (plan, duty and theme pages)
+    alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
+    downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
+
+    @property
+    def out_path(self):
+        return urls.output_path(self.url)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """The registries by slug, and the indexes: what every view builder reads."""
+
+    site: Site
+    idx: Indexes
+    districts: dict
+    kinds: dict[str, AgencyKind]
+    themes: dict[str, Theme]
+    metrics: dict[str, Metric]
+
+    @classmethod
+    def of(cls, site: Site, idx: Indexes) -> Lookups:
+        return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
+                   {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics})
+
+    def district_name(self, slug: str) -> str:
+        return self.idx.district_names[slug]
+
+    def plan_label(self, plan: Plan) -> str:
+        return f"{self.district_name(plan.district)} {plan.year}年"
+
+
+def number(value: float) -> str:
+    """14800.0 -> '14800', 4.7 -> '4.7': targets are stored as floats but read as printed."""
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split("\n") if p.strip()]
+
+
+def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first phrase of a text, for a heading the plan leaves untitled."""
+    first = _SUMMARY_END.split(text.strip(), 1)[0]
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
+def section_label(plan: Plan, section: Section) -> str:
+    """What a section is called in headings and contents: its title, or, where the plan
+    prints only a number, the agency of its row (table plans) or its first phrase."""
+    if section.title:
+        return section.title
+    if plan.shape == "table":
+        names = {m.responsibility for m in section.measures if m.responsibility}
+        if len(names) == 1:
+            return names.pop()
+    first = section.measures[0].text if section.measures else (section.text or "")
+    return summary(first) if first else ""
+
+
+def value_text(t: Target) -> str:
+    v = number(t.value)
+    return v if t.value_max is None else f"{v}–{number(t.value_max)}"
+
+
+def target_view(lk: Lookups, t: Target) -> dict:
+    metric = lk.metrics[t.metric]
+    return {"metric": metric.name, "metric_url": urls.metric(t.metric), "value": value_text(t), "unit": t.unit,
+            "qualifier": t.qualifier or "", "scope": t.scope or "", "words": t.words}
+
+
+def duty_view(lk: Lookups, district: str, d: Duty) -> dict:
+    kind = lk.kinds[d.kind]
+    return {"name": d.name, "role": d.role, "role_class": d.role_class, "role_label": ROLE_LABELS[d.role_class],
+            "kind": kind.label, "url": urls.duty(d.kind, district), "former": d.former,
+            "current": kind.instance_name(district)}
+
+
+def trail_text(plan: Plan, trail: tuple[Section, ...]) -> str:
+    return " › ".join(f"{s.number or ''}{section_label(plan, s)}" for s in trail)
+
+
+def measure_view(lk: Lookups, p: Placed, anchor: str | None = None) -> dict:
+    plan, m = p.plan, p.measure
+    clauses = []
+    if m.responsibility:
+        clauses.append(f"责任单位：{m.responsibility}" if plan.shape == "table" else f"（{m.responsibility}）")
+    if m.supporting:
+        clauses.append(f"配合单位：{m.supporting}")
+    return {
+        "id": m.id,
+        "anchor": anchor or m.id,
+        "number": m.number or "",
+        "label": m.label or "",
+        "paragraphs": paragraphs(m.text),
+        "clauses": clauses,
+        "task_type": m.task_type.value if m.task_type else "",
+        "no_agency": m.no_agency,
+        "duties": [duty_view(lk, plan.district, d) for d in lk.idx.duties[(plan.key, m.id)]],
+        "themes": [{"name": lk.themes[t].name, "url": urls.theme(t)} for t in m.themes],
+        "targets": [target_view(lk, t) for t in m.targets],
+        "note": m.note or "",
+        "permalink": urls.measure(plan.district, plan.year, m.id),
+        "plan_label": lk.plan_label(plan),
+        "plan_title": plan.title,
+        "plan_url": urls.plan(plan.district, plan.year),
+        "year": plan.year,
+        "district": plan.district,
+        "district_name": lk.district_name(plan.district),
+        "status": plan.status.value,
+        "trail": trail_text(plan, p.trail),
+    }
+
+
+def status_badge(plan: Plan) -> str:
+    """Only a plan not in force is marked: 征求意见稿, 草稿."""
+    return "" if plan.status.value == "正式" else plan.status.value
+
+
+def plan_summary(lk: Lookups, plan: Plan) -> dict:
+    return {"year": plan.year, "title": plan.title, "badge": status_badge(plan), "url": urls.plan(plan.district, plan.year),
+            "district": lk.district_name(plan.district), "district_url": urls.district(plan.district),
+            "measures": len(lk.idx.placed[plan.key])}
+
+
+def role_counts(mentions) -> dict[str, int]:
+    counts = {"lead": 0, "shared": 0, "support": 0}
+    for m in mentions:
+        counts[m.duty.role_class] += 1
+    return counts
+
+
+def target_cell(t: Target) -> str:
+    """A target in one table cell: qualifier, value and unit as the plan puts them."""
+    q = t.qualifier or ""
+    after = q in ("以上", "余", "以内", "左右")
+    return f"{'' if after else q}{value_text(t)}{t.unit}{q if after else ''}"
+
+
+def target_matrix(lk: Lookups, targets, column, columns: list) -> dict:
+    """Targets as a table: a row per (metric, scope), a column per `column(target)` value.
+
+    Rows keep the metrics' registry order; a cell holding two figures (a goal and a
+    measure of one plan) shows both.
+    """
+    order = {m: i for i, m in enumerate(lk.metrics)}
+    rows: dict[tuple[str, str], dict] = {}
+    for pt in targets:
+        t = pt.target
+        key = (t.metric, t.scope or "")
+        row = rows.setdefault(key, {"metric": lk.metrics[t.metric].name, "metric_url": urls.metric(t.metric),
+                                    "scope": t.scope or "", "cells": {c: [] for c in columns}})
+        cell = target_cell(t)
+        if cell not in row["cells"][column(pt)]:
+            row["cells"][column(pt)].append(cell)
+    ordered = sorted(rows.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] != "", kv[0][1]))
+    return {"rows": [dict(r, cells=["；".join(r["cells"][c]) for c in columns]) for _, r in ordered]}
+
+
+ATOM = "application/atom+xml"
+
+
+def site_feed() -> tuple[str, str, str]:
+    return (ATOM, "全部计划的更新", urls.feed_all())
+
+
+def plan_downloads(plan: Plan) -> tuple[tuple[str, str], ...]:
+    d, y = plan.district, plan.year
+    return (("任务与责任单位（JSON）", urls.data_plan(d, y, "json")),
+            ("任务 × 责任单位（CSV）", urls.data_plan(d, y, "csv")),
+            ("数字目标（CSV）", urls.data_plan(d, y, "targets.csv")))
+
+
+def all_downloads() -> tuple[tuple[str, str], ...]:
+    return (("全部计划（JSON）", urls.data_all("json")), ("全部任务 × 责任单位（CSV）", urls.data_all("csv")),
+            ("全部数字目标（CSV）", urls.data_all("targets.csv")), ("全部数据（SQLite）", urls.data_all("sqlite")),
+            ("数据目录（index.json）", urls.data_index()))

@@ -1,0 +1,29 @@
+"""Year pages: every plan of a year, and their targets side by side."""
+
+from __future__ import annotations
+
+from .. import urls
+from .common import REGISTRY_FILES, Lookups, Page, plan_file, plan_summary, target_matrix
+
+
+def year_pages(lk: Lookups) -> list[Page]:
+    years = lk.idx.plans_by_year
+    index = Page(urls.years(), "years.html", "年度", "按年度浏览各区食品安全监管计划。",
+                 {"years": [{"year": y, "url": urls.year(y), "plans": [plan_summary(lk, p) for p in ps]}
+                            for y, ps in sorted(years.items(), reverse=True)]},
+                 REGISTRY_FILES | {plan_file(p) for p in lk.site.plans}, crumbs=(("首页", urls.home()),))
+    return [index] + [_year(lk, y, ps) for y, ps in years.items()]
+
+
+def _year(lk: Lookups, year: int, plans) -> Page:
+    districts = [p.district for p in plans]
+    targets = [pt for ts in lk.idx.by_metric.values() for pt in ts if pt.plan.year == year]
+    context = {
+        "year": year,
+        "plans": [plan_summary(lk, p) for p in plans],
+        "columns": [lk.district_name(d) for d in districts],
+        "targets": target_matrix(lk, targets, lambda pt: pt.plan.district, districts),
+    }
+    return Page(urls.year(year), "year.html", f"{year}年", f"{year}年各区食品安全监管计划及其指标。", context,
+                REGISTRY_FILES | {plan_file(p) for p in plans},
+                crumbs=(("首页", urls.home()), ("年度", urls.years())))
