@@ -107,3 +107,15 @@ def test_schema_denies_unknown_keys_everywhere():
     schema = plan_schema()
     assert schema["additionalProperties"] is False
     assert all(d.get("additionalProperties") is False for d in schema["$defs"].values() if d.get("type") == "object")
+
+
+def test_build_outside_a_project_names_the_folders_it_needs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "找不到模板文件夹 templates/" in result.output and "找不到内容文件夹 content/" in result.output
+    assert "在项目文件夹" in result.output
+    # With content given but templates still missing (run from the wrong folder): the same clear answer.
+    result = CliRunner().invoke(main, ["build", "--content", str(ROOT / "content")])
+    assert result.exit_code == 1 and "找不到模板文件夹 templates/" in result.output
+    assert not (tmp_path / "public").exists()

@@ -334,3 +334,46 @@ def test_project_content_validates() -> None:
     result = run("validate", "--content", str(PROJECT_CONTENT))
     assert_clean_exit(result, 0)
     assert result.output.startswith("通过：")
+
+
+# -- what a reviewer checks ---------------------------------------------------------------------------
+
+
+def test_an_agency_changed_against_its_clause_is_caught_at_its_line(content: Path) -> None:
+    """The mistake the issue tried: the agency set to 区卫生健康委 while the clause says 区市场监管局负责."""
+    plan = content / "plans" / "hedong" / "2024.yaml"
+    lines = plan.read_text(encoding="utf-8").split("\n")
+    at = lines.index("            responsibility: 区市场监管局负责")
+    assert lines[at + 2] == "              - {name: 区市场监管局, role: 负责}"
+    lines[at + 2] = "              - {name: 区卫生健康委, role: 负责}"
+    plan.write_text("\n".join(lines), encoding="utf-8")
+    result = run("validate", "--content", str(content), "--format", "json")
+    assert_clean_exit(result, 1)
+    got = [(d["line"], d["code"]) for d in json.loads(result.stdout)]
+    assert got == [(at + 1, "clause-agency-not-listed"), (at + 3, "agency-not-in-clause")]
+
+
+def test_reworded_text_is_caught_at_its_line(content: Path) -> None:
+    plan = content / "plans" / "hedong" / "2024.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "强化企业主体责任，督促指导"
+    assert text.count(old) == 1
+    plan.write_text(text.replace(old, "强化企业主体责任，努力督促指导"), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    result = run("validate", "--content", str(content), "--format", "json")
+    assert_clean_exit(result, 1)
+    [d] = json.loads(result.stdout)
+    assert (d["line"], d["code"]) == (line, "text-not-in-source") and "努力督促" in d["message"]
+
+
+@pytest.mark.parametrize("name", ["agency_not_in_clause", "text_not_in_source"])
+def test_github_annotations_for_the_reviewer_checks(name: str, tmp_path: Path) -> None:
+    case = read_case(name)
+    result = run("validate", "--content", str(make_content(case, tmp_path)), "--format", "github")
+    assert_clean_exit(result, 1)
+    lines = result.stdout.strip("\n").split("\n")
+    assert len(lines) == len(case.expected)
+    for want, line in zip(case.expected, lines):
+        m = _GITHUB.match(line)
+        assert m and _ends_with(m["file"], want.path) and int(m["line"]) == want.line, line
+        assert m["code"] == want.code and want.message in m["message"]
