@@ -128,10 +128,17 @@ def new(content: Path | None, district: str, year: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
     """Build (drafts included), serve locally, and rebuild when content, templates or static files change."""
+    from .build import check_project
     from .serve import PortBusy, serve as run
 
+    project = Project.at(_root(), content, out)
     try:
-        run(Project.at(_root(), content, out), host, port)
+        check_project(project)  # outside a project, say so at once rather than serve an error page
+    except ContentError as e:
+        _report(e.diagnostics, "text")
+        sys.exit(1)
+    try:
+        run(project, host, port)
     except PortBusy:
         click.echo(f"错误: 端口 {port} 已被占用（也许另一个 sitegen serve 还在运行）。\n"
                    f"  换一个端口：sitegen serve --port {port + 1}（或 make serve PORT={port + 1}）", err=True)

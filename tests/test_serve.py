@@ -169,3 +169,10 @@ def test_busy_port_is_reported_with_a_way_out(project):
     assert "Traceback" not in proc.stderr + proc.stdout
     assert f"端口 {port} 已被占用" in proc.stderr
     assert f"--port {port + 1}" in proc.stderr and f"make serve PORT={port + 1}" in proc.stderr
+
+
+def test_serve_outside_a_project_says_which_folder_it_needs(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(free_port())], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "找不到模板文件夹 templates/" in proc.stderr and "找不到内容文件夹 content/" in proc.stderr
