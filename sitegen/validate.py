@@ -365,8 +365,10 @@ class _Checker:
             for name in names:
                 if name and name in masked:
                     masked = masked.replace(name, "\0" * len(name))
-                    self.error(doc, loc + (field,), f"{field} 原文写了 '{name}'，但 agencies 中没有它",
-                               f"在 agencies 中加上 {{name: {name}, role: …}}", code="clause-agency-not-listed")
+                    line, col = doc.paragraph_line(loc + (field,), name)  # the caret under the name
+                    self.diags.append(Diagnostic(doc.path, line, col, f"{field} 原文写了 '{name}'，但 agencies 中没有它",
+                                                 f"在 agencies 中加上 {{name: {name}, role: …}}",
+                                                 "clause-agency-not-listed"))
 
 
 def _sections(plan: Plan):
