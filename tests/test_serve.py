@@ -128,20 +128,7 @@ def test_a_save_right_after_a_page_load_is_not_lost(project):
         proc.wait(timeout=10)
 
 
-def test_reload_script_compares_with_the_pages_own_version(project):
-    port = free_port()
-    proc = start(project, port)
-    try:
-        assert wait_for(lambda: "reload.js" in fetch(f"http://127.0.0.1:{port}/"))
-        script = fetch(f"http://127.0.0.1:{port}/__sitegen/reload.js")
-        assert 'getAttribute("data-version")' in script and "/__sitegen/wait?since=" in script
-        assert "setInterval" not in script  # no polling that starts from an unknown version
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def test_serve_shows_drafts(project):
+def test_serve_shows_drafts_and_its_reload_script_starts_from_the_pages_version(project):
     from click.testing import CliRunner
 
     from sitegen.cli import main
@@ -153,6 +140,9 @@ def test_serve_shows_drafts(project):
     proc = start(project, port)
     try:
         assert wait_for(lambda: "草稿" in fetch(f"http://127.0.0.1:{port}/plans/hedong/2025/"))
+        script = fetch(f"http://127.0.0.1:{port}/__sitegen/reload.js")
+        assert 'getAttribute("data-version")' in script and "/__sitegen/wait?since=" in script
+        assert "setInterval" not in script  # no polling that starts from an unknown version
     finally:
         proc.terminate()
         proc.wait(timeout=10)
