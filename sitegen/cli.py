@@ -165,5 +165,38 @@ def import_cmd(file: Path, district: str, year: int, out: Path | None, content: 
     click.echo(report)
 
 
+@main.command(name="diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@content_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="a summary for the terminal, or JSON (docs/diff-format.md)")
+def diff_cmd(old: Path, new: Path, content: Path | None, fmt: str) -> None:
+    """Show what changed from plan OLD to plan NEW (registries from --content)."""
+    from .diff import diff_plans, to_json, to_text
+    from .validate import load_plan, load_site
+
+    project = Project.at(_root(), content)
+    try:
+        site = load_site(project.content).site
+        plans = []
+        problems: list[Diagnostic] = []
+        for path in (old, new):
+            try:
+                plans.append(load_plan(path, site, project.content))
+            except ContentError as e:
+                problems += e.diagnostics
+        if problems:
+            raise ContentError(problems)
+    except ContentError as e:
+        _report(e.diagnostics, "text")
+        sys.exit(1)
+    result = diff_plans(plans[0], plans[1], site)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_text(result), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

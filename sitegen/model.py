@@ -12,7 +12,7 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 YEAR_MIN, YEAR_MAX = 2000, 2099
@@ -35,6 +35,20 @@ def _number_to_text(v: object) -> object:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Printed = Annotated[str, BeforeValidator(_number_to_text), StringConstraints(min_length=1)]
+
+
+def _one_or_many(v: object) -> object:
+    # `was: old-id` is the usual case; a list is for a measure merged from several.
+    return (v,) if isinstance(v, str) else v
+
+
+_SLUG_SCHEMA = {"type": "string", "pattern": SLUG_PATTERN}
+Was = Annotated[
+    tuple[Slug, ...],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema({"anyOf": [_SLUG_SCHEMA, {"type": "array", "items": _SLUG_SCHEMA, "minItems": 1}],
+                    "description": "the id (or ids) this had in the district's previous plan, when the id changed"}),
+]
 
 
 class Record(BaseModel):
@@ -158,6 +172,7 @@ class AgencyRef(Record):
 
 class Measure(Record):
     id: Slug
+    was: Was = ()
     number: Printed | None = None
     label: Text | None = None
     text: Text
@@ -173,6 +188,7 @@ class Measure(Record):
 
 class Goal(Record):
     id: Slug
+    was: Was = ()
     number: Printed | None = None
     text: Text
     targets: tuple[Target, ...] = ()
@@ -234,6 +250,23 @@ class Plan(Record):
         return list(self.goals) + [g for _, s in self.sections() for g in s.goals]
 
 
+# --- comparisons ----------------------------------------------------------------
+
+
+PLAN_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}/[0-9]{4}$"
+PlanKey = Annotated[str, StringConstraints(pattern=PLAN_KEY_PATTERN)]
+
+
+class Comparison(Record):
+    """An editor-configured diff of any two plans (content/comparisons.yaml)."""
+
+    slug: Slug
+    title: Text
+    context: Text = Field(description="a sentence saying what is compared, and what to keep in mind")
+    old: PlanKey = Field(description="district/year, e.g. jizhou/2018")
+    new: PlanKey = Field(description="district/year, e.g. hongqiao/2020")
+
+
 # --- the whole site -----------------------------------------------------------------
 
 
@@ -259,3 +292,4 @@ class Site(BaseModel):
     plans: tuple[Plan, ...]
     info: SiteInfo = SiteInfo()
     about: str = ""  # content/pages/about.md, Markdown
+    comparisons: tuple[Comparison, ...] = ()

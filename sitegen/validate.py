@@ -22,7 +22,9 @@ from .model import (
     SLUG_PATTERN,
     YEAR_MAX,
     YEAR_MIN,
+    PLAN_KEY_PATTERN,
     AgencyKind,
+    Comparison,
     District,
     Goal,
     Measure,
@@ -46,6 +48,7 @@ REGISTRIES: dict[str, type[BaseModel]] = {
 PLAN_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "site.yaml"  # optional: the site's title, description and address
 ABOUT_FILE = "pages/about.md"  # optional: the about page, Markdown
+COMPARISONS = "comparisons.yaml"  # optional: editor-configured diffs of any two plans
 
 
 @dataclass(frozen=True)
@@ -173,12 +176,76 @@ class _Checker:
             else:
                 seen[key] = doc
 
+        self.check_was(plans)
+        comparisons = self.comparisons(plans, district_slugs if have["districts.yaml"] else None)
+
         if self.diags:
             raise ContentError(self.diags)
         plans.sort(key=lambda dp: (dp[1].district, dp[1].year))
         site = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
-                    plans=tuple(p for _, p in plans), info=info, about=about)
+                    plans=tuple(p for _, p in plans), info=info, about=about, comparisons=comparisons)
         return Loaded(site, {p.key: d for d, p in plans})
+
+    def comparisons(self, plans: list[tuple[Document, Plan]], districts: set[str] | None) -> tuple:
+        path = self.content / COMPARISONS
+        if not path.exists():
+            return ()
+        doc = self.read(path)
+        if doc is None:
+            return ()
+        records = self.typed(doc, TypeAdapter(list[Comparison]), list[Comparison])
+        if records is None:
+            return ()
+        self.unique_slugs(doc, records, COMPARISONS)
+        years: dict[str, list[int]] = {}
+        # A plan file that failed to load still exists: its own errors say what is wrong.
+        for district, year in {(p.district, p.year) for _, p in plans} | self.plan_file_keys():
+            years.setdefault(district, []).append(year)
+        for i, c in enumerate(records):
+            for side in ("old", "new"):
+                district, year = getattr(c, side).split("/")
+                if district not in years:
+                    if districts is None or district in districts:
+                        self.error(doc, (i, side), f"区 '{district}' 没有计划",
+                                   "只能比较 content/plans/ 中已有的计划", code="comparison-no-plans")
+                    else:
+                        self.error(doc, (i, side), f"未知的区 '{district}'",
+                                   _did_you_mean(district, districts, "districts.yaml"), code="unknown-district")
+                elif int(year) not in years[district]:
+                    have = "、".join(str(y) for y in sorted(years[district]))
+                    self.error(doc, (i, side), f"{district} 没有 {year} 年的计划",
+                               f"{district} 有这些年份的计划：{have}", code="comparison-unknown-plan")
+            if c.old == c.new:
+                self.error(doc, (i, "new"), f"比较 '{c.slug}' 把 {c.old} 与它自己比较",
+                           "在 `old` 和 `new` 中写两份不同的计划", code="comparison-with-itself")
+        return tuple(records)
+
+    def check_was(self, plans: list[tuple[Document, Plan]]) -> None:
+        """`was` names an id of the district's previous plan: that is what the diff links."""
+        loaded = {(p.district, p.year): p for _, p in plans}
+        files = self.plan_file_keys() | set(loaded)
+        for doc, plan in plans:
+            links = list(_was_links(plan))
+            if not links:
+                continue
+            before = [y for d, y in files if d == plan.district and y < plan.year]
+            if not before:
+                for loc, _ in links:
+                    self.error(doc, loc, f"'was' 指向更早的计划，但 {plan.district} 在 {plan.year} 年之前没有计划",
+                               "删去 `was:`；它用来把措施连到上一年的 id", code="was-without-earlier-plan")
+                continue
+            previous = loaded.get((plan.district, max(before)))
+            if previous is None:
+                continue  # the previous plan did not load; its own errors say why
+            known = {m.id for m in previous.measures()} | {g.id for g in previous.all_goals()}
+            for loc, id_ in links:
+                if id_ not in known:
+                    self.error(doc, loc, f"'was: {id_}' 不是 {previous.year} 年计划中的 id",
+                               _did_you_mean(id_, known, f"plans/{previous.key}.yaml"), code="was-unknown-id")
+
+    def plan_file_keys(self) -> set[tuple[str, int]]:
+        """(district folder, year) of every plan file, loaded or not."""
+        return {(p.parent.name, int(p.stem)) for p in self.plan_files() if p.stem.isdigit()}
 
     def plan_files(self) -> list[Path]:
         root = self.content / "plans"
@@ -196,9 +263,9 @@ class _Checker:
                                                         for j, s in enumerate(getattr(r, "former_slugs", ()))]:
                 if slug in first:
                     line = doc.where(first[slug])[0]
+                    renamed = "；改名后旧 slug 只能留在 former_slugs 中" if hasattr(r, "former_slugs") else ""
                     self.error(doc, loc, f"slug '{slug}' 在 {name} 中用了两次（第一次在第 {line} 行）",
-                               "slug 是网址的一部分，必须唯一；改名后旧 slug 只能留在 former_slugs 中",
-                               code="duplicate-slug")
+                               f"slug 是网址的一部分，必须唯一{renamed}", code="duplicate-slug")
                 else:
                     first[slug] = loc
 
@@ -218,11 +285,14 @@ class _Checker:
                                code="unknown-district")
 
     def check_plan(self, doc: Document, plan: Plan, have, district_slugs: set[str], registry: Registry,
-                   theme_slugs: set[str], metric_by_slug: dict[str, Metric]) -> None:
+                   theme_slugs: set[str], metric_by_slug: dict[str, Metric], placed: bool = True) -> None:
         rel = Path(doc.path)
         parts = rel.parts
-        # Expected location: plans/<district>/<year>.yaml under the content folder.
-        if len(parts) < 3 or parts[-3] != "plans":
+        # Expected location: plans/<district>/<year>.yaml under the content folder
+        # (not for a file given to `sitegen diff`, which may sit anywhere).
+        if not placed:
+            pass
+        elif len(parts) < 3 or parts[-3] != "plans":
             self.error(doc, (), "计划文件不在区的文件夹中",
                        f"请移到 content/plans/{plan.district}/{plan.year}.yaml", code="wrong-folder")
         else:
@@ -383,6 +453,37 @@ def _sections(plan: Plan):
     yield from walk(plan.parts, ("parts",))
 
 
+def _was_links(plan: Plan):
+    """(location, old id) for every `was` id of the plan's goals and measures."""
+    units = [(("goals", i), g) for i, g in enumerate(plan.goals)]
+    for loc, section in _sections(plan):
+        units += [(loc + ("goals", i), g) for i, g in enumerate(section.goals)]
+        units += [(loc + ("measures", i), m) for i, m in enumerate(section.measures)]
+    for loc, unit in units:
+        for j, id_ in enumerate(unit.was):
+            yield loc + ("was", j), id_
+
+
+def load_plan(path: Path, site: Site, content: Path) -> Plan:
+    """One plan file from anywhere (e.g. a test fixture given to `sitegen diff`), checked against the
+    site's registries but not against its place in content/plans/; raises ContentError."""
+    checker = _Checker(Path(content))
+    doc = checker.read(Path(path))
+    plan = None
+    if doc is not None:
+        if not isinstance(doc.data, dict):
+            checker.error(doc, (), "a plan file must be a mapping of keys (title:, district:, …)")
+        else:
+            plan = checker.typed(doc, TypeAdapter(Plan), Plan)
+    if plan is not None:
+        have = {n: True for n in REGISTRIES}
+        checker.check_plan(doc, plan, have, {d.slug for d in site.districts}, Registry(site.agencies),
+                           {t.slug for t in site.themes}, {m.slug: m for m in site.metrics}, placed=False)
+    if checker.diags:
+        raise ContentError(checker.diags)
+    return plan
+
+
 def _did_you_mean(value: str, known, where: str) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
     if close:
@@ -463,6 +564,8 @@ def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
         return doc.diag(loc, f"{shown} 不是有效的 {field}",
                         "slug 和 id 只用小写英文字母、数字和连字符（最多 40 个），例如 'school-meals'；"
                         "不能有 '/'、'..' 或中文", code="invalid-slug")
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PLAN_KEY_PATTERN:
+        return doc.diag(loc, f"{shown} 不是一份计划", "写成 区/年份，例如 jizhou/2018", code="invalid-plan-key")
     if kind in ("greater_than_equal", "less_than_equal") and field == "year":
         return doc.diag(loc, f"年份 {value} 不合理", f"计划年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间",
                         code="implausible-year")

@@ -85,13 +85,13 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
             for m in ms:
                 if m.duty.role_class != rc:
                     continue
-                view = measure_view(lk, m.placed, anchor=urls.duty_anchor(year, m.placed.measure.id))
+                view = measure_view(lk, m.placed, anchor=urls.duty_anchor(year, m.placed.measure.id),
+                                    cite_url=urls.duty_measure(kind, district, year, m.placed.measure.id))
                 view["as_written"] = m.duty.name if m.duty.name != name else ""
                 view["former"] = m.duty.former
                 view["role"] = m.duty.role
                 view["others"] = [duty_view(lk, district, x) for x in lk.idx.duties[(plan.key, m.placed.measure.id)]
                                   if x.kind != kind]
-                view["cite_url"] = urls.duty_measure(kind, district, year, m.placed.measure.id)
                 entries.append(view)
             if entries:
                 roles.append({"role_class": rc, "label": ROLE_LABELS[rc], "measures": entries})

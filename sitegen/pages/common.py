@@ -57,6 +57,9 @@ class Lookups:
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
                    {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics})
 
+    def absolute(self, url: str) -> str:
+        return self.site.info.base_url.rstrip("/") + url
+
     def district_name(self, slug: str) -> str:
         return self.idx.district_names[slug]
 
@@ -111,11 +114,21 @@ def duty_view(lk: Lookups, district: str, d: Duty) -> dict:
 
 
 def trail_text(plan: Plan, trail: tuple[Section, ...]) -> str:
-    return " › ".join(f"{s.number or ''}{section_label(plan, s)}" for s in trail)
+    parts = (f"{s.number or ''}{section_label(plan, s)}" for s in trail)
+    return " › ".join(p for p in parts if p)
 
 
-def measure_view(lk: Lookups, p: Placed, anchor: str | None = None) -> dict:
+def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
+    """A short citation a journalist can paste: plan title, issuing body, year, task id, URL."""
+    body = plan.issuer or f"{lk.districts[plan.district].city or ''}{lk.district_name(plan.district)}"
+    status = "" if plan.status.value == "正式" else f"，{plan.status.value}"
+    return f"{body}：《{plan.title}》（{plan.year}年{status}），任务 {measure_id}。{lk.absolute(url)}"
+
+
+def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: str | None = None) -> dict:
+    """A measure ready to print; cite_url is its permanent URL where it is shown (default: its plan page)."""
     plan, m = p.plan, p.measure
+    permalink = urls.measure(plan.district, plan.year, m.id)
     clauses = []
     if m.responsibility:
         clauses.append(f"责任单位：{m.responsibility}" if plan.shape == "table" else f"（{m.responsibility}）")
@@ -134,7 +147,9 @@ def measure_view(lk: Lookups, p: Placed, anchor: str | None = None) -> dict:
         "themes": [{"name": lk.themes[t].name, "url": urls.theme(t)} for t in m.themes],
         "targets": [target_view(lk, t) for t in m.targets],
         "note": m.note or "",
-        "permalink": urls.measure(plan.district, plan.year, m.id),
+        "permalink": permalink,
+        "cite_url": cite_url or permalink,
+        "citation": citation(lk, plan, m.id, cite_url or permalink),
         "plan_label": lk.plan_label(plan),
         "plan_title": plan.title,
         "plan_url": urls.plan(plan.district, plan.year),

@@ -10,11 +10,11 @@ from .. import urls
 from ..derive import PlacedTarget
 from .common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_WIDTH = 110
-ROW_HEIGHT = 30
-BAR_HEIGHT = 18
+CHART_WIDTH = 400
+LABEL_WIDTH = 112
+VALUE_WIDTH = 124
+ROW_HEIGHT = 28
+BAR_HEIGHT = 16
 
 
 def metric_pages(lk: Lookups) -> list[Page]:

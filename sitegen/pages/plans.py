@@ -30,14 +30,26 @@ def _section_view(lk: Lookups, plan: Plan, s: Section, level: int, placed: dict)
         "paragraphs": paragraphs(s.text),
         "goals": [_goal_view(lk, g) for g in s.goals],
         "measures": [measure_view(lk, placed[m.id]) for m in s.measures],
-        "children": [_section_view(lk, plan, c, level + 1, placed) for c in s.items],
+        "children": [_section_view(lk, plan, c, level + 1, placed) for c in shown(s.items)],
     }
+
+
+def shown(sections: tuple[Section, ...]) -> list[Section]:
+    """Sections as headed on the page: a bare wrapper (no number, title, text or measures, as the
+    one body of a table plan) adds no heading level; its children stand in its place."""
+    out: list[Section] = []
+    for s in sections:
+        if s.number or s.title or s.text or s.measures or s.goals:
+            out.append(s)
+        else:
+            out += shown(s.items)
+    return out
 
 
 def _toc(plan: Plan, sections: tuple[Section, ...], depth: int) -> list[dict]:
     return [{"id": s.id, "number": s.number or "", "title": section_label(plan, s),
              "children": _toc(plan, s.items, depth + 1) if depth < TOC_DEPTH else []}
-            for s in sections if s.id]
+            for s in shown(sections) if s.id]
 
 
 def _neighbour(lk: Lookups, plan: Plan | None) -> dict | None:
@@ -66,7 +78,7 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
             "notice": paragraphs(plan.notice),
             "intro": paragraphs(plan.intro),
             "goals": [_goal_view(lk, g) for g in plan.goals],
-            "parts": [_section_view(lk, plan, s, 2, placed) for s in plan.parts],
+            "parts": [_section_view(lk, plan, s, 2, placed) for s in shown(plan.parts)],
             "closing": paragraphs(plan.closing),
             "notes": paragraphs(plan.notes),
             "measures": len(placed),
