@@ -10,12 +10,16 @@ from .derive import derive
 from .diagnostics import ContentError, Diagnostic
 from .load import display_path
 from .model import Site, Status
+from .outputs.filters import filters_css
 from .outputs.redirects import redirects
 from .outputs.sitemap import robots, sitemap
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import load_site
 from .write import write_site
+
+
+FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, by
     listed = [p.url for p in pages if p.url != urls.not_found()]
     files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
              str(urls.output_path(urls.robots())): robots(base),
+             str(urls.output_path(urls.static(FILTERS_CSS))): filters_css(site),
              "_redirects": redirects(site).encode("utf-8")}
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):

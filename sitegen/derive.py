@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .diff import DiffSpec, PlanDiff, diff_plans, site_diffs
 from .model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from .registry import Registry
 
@@ -62,6 +63,8 @@ class Indexes:
     by_theme: dict[str, tuple[Placed, ...]]  # theme -> measures (district order, year, plan order)
     by_metric: dict[str, tuple[PlacedTarget, ...]]  # metric -> targets (year, district order)
     neighbours: dict[str, tuple[Plan | None, Plan | None]]  # plan key -> (previous, next) of its district
+    diffs: tuple[tuple[DiffSpec, PlanDiff], ...]  # consecutive plans of each district, then comparisons
+    diff_to: dict[str, DiffSpec]  # plan key -> the district diff that ends at that plan
 
 
 def derive(site: Site) -> Indexes:
@@ -94,6 +97,7 @@ def derive(site: Site) -> Indexes:
                 by_theme[theme].append(p)
             by_metric_add(by_metric, plan, m, False)
 
+    specs = site_diffs(site)
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
         plans_by_district={d: tuple(ps) for d, ps in by_district.items()},
@@ -106,6 +110,8 @@ def derive(site: Site) -> Indexes:
         by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
                    for k, v in by_metric.items()},
         neighbours=_neighbours(by_district),
+        diffs=tuple((spec, diff_plans(spec.old, spec.new, site)) for spec in specs),
+        diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
     )
 
 

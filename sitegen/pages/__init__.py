@@ -10,6 +10,7 @@ from ..derive import Indexes
 from ..model import Site
 from .agencies import agency_pages
 from .common import REGISTRY_FILES, Lookups, Page
+from .diffs import diff_pages
 from .districts import district_pages
 from .home import home_pages
 from .metrics import metric_pages
@@ -23,7 +24,7 @@ __all__ = ["Page", "REGISTRY_FILES", "build_pages"]
 def build_pages(site: Site, idx: Indexes, about_markdown: str = "") -> list[Page]:
     lk = Lookups.of(site, idx)
     pages = (home_pages(lk, about_markdown) + plan_pages(lk) + district_pages(lk) + year_pages(lk)
-             + agency_pages(lk) + theme_pages(lk) + metric_pages(lk))
+             + agency_pages(lk) + theme_pages(lk) + metric_pages(lk) + diff_pages(lk))
     urls_seen = [p.url for p in pages]
     assert len(urls_seen) == len(set(urls_seen)), "two pages at one URL"
     return pages

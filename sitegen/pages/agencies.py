@@ -95,7 +95,13 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
                 entries.append(view)
             if entries:
                 roles.append({"role_class": rc, "label": ROLE_LABELS[rc], "measures": entries})
+        diff_url = ""
+        if found := lk.district_diff(plan.key):
+            spec, diff = found
+            changed = any(k.kind == kind for k in diff.agencies)
+            diff_url = spec.url + (f"#agency-{kind}" if changed else "")
         years.append({"year": year, "plan_title": plan.title, "plan_url": urls.plan(district, year),
+                      "diff_url": diff_url,
                       "badge": "" if plan.status.value == "正式" else plan.status.value,
                       "total": len(ms), **role_counts(ms), "roles": roles})
     context = {

@@ -57,6 +57,11 @@ class Lookups:
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
                    {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics})
 
+    def district_diff(self, plan_key: str):
+        """The (spec, diff) of a plan against its district's previous plan, or None."""
+        spec = self.idx.diff_to.get(plan_key)
+        return next(((sp, d) for sp, d in self.idx.diffs if sp is spec), None) if spec else None
+
     def absolute(self, url: str) -> str:
         return self.site.info.base_url.rstrip("/") + url
 
@@ -118,11 +123,20 @@ def trail_text(plan: Plan, trail: tuple[Section, ...]) -> str:
     return " › ".join(p for p in parts if p)
 
 
-def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
-    """A short citation a journalist can paste: plan title, issuing body, year, task id, URL."""
+def _cited(lk: Lookups, plan: Plan) -> str:
+    # The issuing body as published; a plan that does not print one is cited by its district.
     body = plan.issuer or f"{lk.districts[plan.district].city or ''}{lk.district_name(plan.district)}"
     status = "" if plan.status.value == "正式" else f"，{plan.status.value}"
-    return f"{body}：《{plan.title}》（{plan.year}年{status}），任务 {measure_id}。{lk.absolute(url)}"
+    return f"{body}：《{plan.title}》（{plan.year}年{status}）"
+
+
+def plan_citation(lk: Lookups, plan: Plan) -> str:
+    return f"{_cited(lk, plan)}。{lk.absolute(urls.plan(plan.district, plan.year))}"
+
+
+def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
+    """A short citation a journalist can paste: plan title, issuing body, year, task id, URL."""
+    return f"{_cited(lk, plan)}，任务 {measure_id}。{lk.absolute(url)}"
 
 
 def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: str | None = None) -> dict:
@@ -167,9 +181,16 @@ def status_badge(plan: Plan) -> str:
 
 
 def plan_summary(lk: Lookups, plan: Plan) -> dict:
+    diff = lk.idx.diff_to.get(plan.key)
     return {"year": plan.year, "title": plan.title, "badge": status_badge(plan), "url": urls.plan(plan.district, plan.year),
             "district": lk.district_name(plan.district), "district_url": urls.district(plan.district),
-            "measures": len(lk.idx.placed[plan.key])}
+            "measures": len(lk.idx.placed[plan.key]), "diff_url": diff.url if diff else ""}
+
+
+def comparisons_of(lk: Lookups, plan: Plan) -> list[dict]:
+    """The editor-configured comparisons a plan is part of."""
+    return [{"title": spec.title, "url": spec.url} for spec, _ in lk.idx.diffs
+            if spec.kind == "comparison" and plan.key in (spec.old.key, spec.new.key)]
 
 
 def role_counts(mentions) -> dict[str, int]:

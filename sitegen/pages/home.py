@@ -28,12 +28,14 @@ def _home(lk: Lookups) -> Page:
         "themes": [{"name": t.name, "url": urls.theme(t.slug)} for t in lk.site.themes],
         "metrics": [{"name": m.name, "url": urls.metric(m.slug)} for m in lk.site.metrics
                     if m.slug in lk.idx.by_metric],
+        "changes": [{"title": spec.title, "url": spec.url} for spec, _ in
+                    sorted(lk.idx.diffs, key=lambda sd: (sd[0].kind != "district", -sd[0].new.year))[:LATEST]],
         "counts": {"plans": len(lk.site.plans), "districts": len(lk.idx.plans_by_district),
                    "measures": sum(len(v) for v in lk.idx.placed.values())},
     }
     return Page(urls.home(), "index.html", "首页",
                 "各区食品安全监管计划：每项任务由谁负责、指标是多少、年年有何变化。", context,
-                REGISTRY_FILES | {plan_file(p) for p in lk.site.plans}, downloads=all_downloads(),
+                REGISTRY_FILES | {"comparisons.yaml"} | {plan_file(p) for p in lk.site.plans}, downloads=all_downloads(),
                 alternates=(site_feed(),))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import urls
 from ..model import Goal, Plan, Section
-from .common import (ATOM, REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_downloads, plan_file,
-                     section_label, site_feed, status_badge, target_view)
+from .common import (ATOM, comparisons_of, REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_downloads, plan_file,
+                     plan_citation, section_label, site_feed, status_badge, target_view)
 
 TOC_DEPTH = 2  # parts and items; deeper levels would make the contents as long as the plan
 
@@ -52,8 +52,12 @@ def _toc(plan: Plan, sections: tuple[Section, ...], depth: int) -> list[dict]:
             for s in shown(sections) if s.id]
 
 
-def _neighbour(lk: Lookups, plan: Plan | None) -> dict | None:
-    return None if plan is None else {"year": plan.year, "url": urls.plan(plan.district, plan.year)}
+def _neighbour(lk: Lookups, plan: Plan | None, diff_key: str | None) -> dict | None:
+    """A neighbouring year's plan, and the diff between it and this one (keyed by the later plan)."""
+    if plan is None:
+        return None
+    diff = lk.idx.diff_to.get(diff_key) if diff_key else None
+    return {"year": plan.year, "url": urls.plan(plan.district, plan.year), "diff_url": diff.url if diff else ""}
 
 
 def _plan_page(lk: Lookups, plan: Plan) -> Page:
@@ -86,14 +90,18 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
         "district": {"name": district, "url": urls.district(plan.district)},
         "source": source,
         "toc": _toc(plan, plan.parts, 1),
-        "prev": _neighbour(lk, prev),
-        "next": _neighbour(lk, nxt),
+        # one citation for the plan; a task is cited by adding its id and its link (duty pages cite each task)
+        "citation": plan_citation(lk, plan),
+        "prev": _neighbour(lk, prev, plan.key),
+        "next": _neighbour(lk, nxt, nxt.key if nxt else None),
+        "comparisons": comparisons_of(lk, plan),
     }
     title = f"{plan.title}"
     description = f"{district}{plan.year}年食品安全监管计划：{len(placed)}项任务及其责任单位、指标。"
     return Page(urls.plan(plan.district, plan.year), "plan.html", title, description, context,
                 # its neighbours' links change when the district gains or loses a plan
-                REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]},
+                REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]}
+                | {"comparisons.yaml"},
                 crumbs=(("首页", urls.home()), (district, urls.district(plan.district))),
                 searchable=True, downloads=plan_downloads(plan),
                 alternates=(site_feed(), (ATOM, f"{district}的计划更新", urls.feed_district(plan.district))))
