@@ -3,6 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make serve PORT=8001 · make validate FORMAT=github (CI) · make build DRAFTS=1
+PORT ?= 8000
+FORMAT ?= text
+DRAFTS ?=
 
 .PHONY: setup serve build validate test system-deps screenshots clean
 
@@ -14,15 +18,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Build the seed site and serve it on http://127.0.0.1:8000 (rebuilds on change)
+## Build the seed site (drafts included) and serve it on http://127.0.0.1:$(PORT) (rebuilds on change)
 serve: $(STAMP)
-	$(BIN)/sitegen serve
+	$(BIN)/sitegen serve --port $(PORT)
 
 build: $(STAMP)
-	$(BIN)/sitegen build
+	$(BIN)/sitegen build $(if $(DRAFTS),--drafts)
 
 validate: $(STAMP)
-	$(BIN)/sitegen validate
+	$(BIN)/sitegen validate --format $(FORMAT)
 
 ## Set up and run the whole test suite
 test: $(STAMP) system-deps

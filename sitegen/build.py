@@ -7,11 +7,14 @@ from pathlib import Path
 
 from . import urls
 from .derive import Indexes, derive
+from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
-from .model import Site
-from .outputs.filters import filters_css
+from .load import display_path
+from .model import Site, Status
 from .outputs.data import data_files
 from .outputs.feeds import feed_files, feed_list
+from .outputs.filters import filters_css
+from .outputs.redirects import redirects
 from .outputs.sitemap import robots, sitemap
 from .outputs.sqlite import sqlite_file
 from .pages import Page, build_pages
@@ -42,18 +45,42 @@ class BuildResult:
     plans: int
     measures: int
     pages: int
+    drafts_left_out: int = 0
 
 
-def render_site(project: Project) -> tuple[dict[str, bytes], BuildResult]:
+def published(site: Site, drafts: bool = False) -> Site:
+    """The site as built: 草稿 plans are left out unless drafts are wanted (as Hugo's --buildDrafts)."""
+    if drafts:
+        return site
+    return site.model_copy(update={"plans": tuple(p for p in site.plans if p.status is not Status.draft)})
+
+
+def check_project(project: Project) -> None:
+    """A build needs the project's templates/ folder; say so instead of failing inside Jinja."""
+    if (project.templates / "base.html").is_file():
+        return
+    hint = "请在项目文件夹（含 content/、templates/、static/ 的那个文件夹）中运行 sitegen"
+    diags = [Diagnostic(display_path(project.templates), 0, 0, "找不到模板文件夹 templates/", hint,
+                        "no-templates-folder")]
+    if not project.content.is_dir():
+        diags.append(Diagnostic(display_path(project.content), 0, 0, "找不到内容文件夹 content/", hint,
+                                "no-content-folder"))
+    raise ContentError(diags)
+
+
+def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, bytes], BuildResult]:
     """Everything the site is, as output path -> bytes; raises ContentError on bad content."""
-    site = load_site(project.content).site
+    check_project(project)
+    loaded = load_site(project.content)
+    site = published(loaded.site, drafts)
+    left_out = len(loaded.site.plans) - len(site.plans)
     idx = derive(site)
     pages = build_pages(site, idx, site.about)
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
     files.update(extra_files(project, site, idx, pages))
     measures = sum(len(p.measures()) for p in site.plans)
-    return files, BuildResult(len(site.plans), measures, len(pages))
+    return files, BuildResult(len(site.plans), measures, len(pages), left_out)
 
 
 def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> dict[str, bytes]:
@@ -61,7 +88,8 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
     listed = [p.url for p in pages if p.url != urls.not_found()]
     files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
              str(urls.output_path(urls.robots())): robots(base),
-             str(urls.output_path(urls.static(FILTERS_CSS))): filters_css(site)}
+             str(urls.output_path(urls.static(FILTERS_CSS))): filters_css(site),
+             "_redirects": redirects(site).encode("utf-8")}
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
         files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()
@@ -73,7 +101,7 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
     return files
 
 
-def build(project: Project) -> BuildResult:
-    files, result = render_site(project)
+def build(project: Project, *, drafts: bool = False) -> BuildResult:
+    files, result = render_site(project, drafts=drafts)
     write_site(project.out, files, project.static)
     return result

@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .build import Project, build
 from .diagnostics import ContentError, Diagnostic, format_diagnostics
+from .model import Status
 
 FORMATS = click.Choice(["text", "github", "json"])
 
@@ -57,28 +58,31 @@ def validate(content: Path | None, fmt: str) -> None:
         click.echo("[]")
     elif fmt == "text":
         site = loaded.site
-        click.echo(f"ok: {len(site.plans)} plans, {sum(len(p.measures()) for p in site.plans)} measures, "
-                   f"{len(site.agencies)} agency kinds")
+        drafts = sum(1 for p in site.plans if p.status is Status.draft)
+        click.echo(f"通过：{len(site.plans)} 份计划（其中草稿 {drafts} 份），"
+                   f"{sum(len(p.measures()) for p in site.plans)} 条措施，{len(site.agencies)} 类单位")
 
 
 @main.command(name="build")
 @content_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="output folder (default: ./public)")
+@click.option("--drafts", is_flag=True, help="include 草稿 plans (serve and deploy previews do)")
 @format_option
-def build_cmd(content: Path | None, out: Path | None, fmt: str) -> None:
+def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str) -> None:
     """Validate, then write the site atomically (a failed build keeps the old output)."""
     project = Project.at(_root(), content, out)
     started = time.perf_counter()
     try:
-        result = build(project)
+        result = build(project, drafts=drafts)
     except ContentError as e:
         _report(e.diagnostics, fmt)
-        click.echo("build failed: nothing written", err=True)
+        click.echo("生成失败：未写入任何文件", err=True)
         sys.exit(1)
     took = time.perf_counter() - started
-    click.echo(f"built {result.pages} pages from {result.plans} plans ({result.measures} measures) "
-               f"into {project.out} in {took:.2f}s")
+    left_out = f"，未含草稿 {result.drafts_left_out} 份（加 --drafts 可包含）" if result.drafts_left_out else ""
+    click.echo(f"已生成 {result.pages} 个页面：{result.plans} 份计划（{result.measures} 条措施）{left_out}，"
+               f"输出到 {project.out}，用时 {took:.2f} 秒")
 
 
 @main.command()
@@ -95,7 +99,7 @@ def schema(out: Path | None) -> None:
     target = out or _root() / "content" / "schema" / "plan.schema.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}")
+    click.echo(f"已写入 {target}")
 
 
 @main.command()
@@ -110,9 +114,10 @@ def new(content: Path | None, district: str, year: int) -> None:
     try:
         path = new_plan(project.content, district, year)
     except NewPlanError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"错误: {e}", err=True)
         sys.exit(1)
-    click.echo(f"wrote {path}: edit it, then run `sitegen validate`")
+    click.echo(f"已写入 {path}（草稿）：修改后运行 `sitegen validate`；预览用 `sitegen serve`，"
+               "草稿不会出现在正式网站上，直到把 status 改为 正式")
 
 
 @main.command()
@@ -122,10 +127,22 @@ def new(content: Path | None, district: str, year: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
-    """Build, serve locally, and rebuild when content, templates or static files change."""
-    from .serve import serve as run
+    """Build (drafts included), serve locally, and rebuild when content, templates or static files change."""
+    from .build import check_project
+    from .serve import PortBusy, serve as run
 
-    run(Project.at(_root(), content, out), host, port)
+    project = Project.at(_root(), content, out)
+    try:
+        check_project(project)  # outside a project, say so at once rather than serve an error page
+    except ContentError as e:
+        _report(e.diagnostics, "text")
+        sys.exit(1)
+    try:
+        run(project, host, port)
+    except PortBusy:
+        click.echo(f"错误: 端口 {port} 已被占用（也许另一个 sitegen serve 还在运行）。\n"
+                   f"  换一个端口：sitegen serve --port {port + 1}（或 make serve PORT={port + 1}）", err=True)
+        sys.exit(1)
 
 
 @main.command(name="import")

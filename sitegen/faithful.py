@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import load_file
+from .load import LoadError, load_file
 from .model import squash as squash_space
 
 # Word-processor debris in the sources that a transcription drops on purpose.
@@ -31,22 +31,45 @@ def squash(s: str) -> str:
     return squash_space(s)
 
 
-def strings(node, path: str = "") -> list[tuple[str, str, str]]:
-    """(path, key, value) for every string in the data, in document order."""
-    out: list[tuple[str, str, str]] = []
+def strings(node, loc: tuple = ()) -> list[tuple[tuple, str, str]]:
+    """(location, key, value) for every string in the data, in document order."""
+    out: list[tuple[tuple, str, str]] = []
     if isinstance(node, dict):
         for k, v in node.items():
             if isinstance(v, str):
-                out.append((f"{path}.{k}", str(k), v))
+                out.append((loc + (k,), str(k), v))
             else:
-                out.extend(strings(v, f"{path}.{k}"))
+                out.extend(strings(v, loc + (k,)))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             if isinstance(v, str):
-                out.append((f"{path}[{i}]", "", v))
+                out.append((loc + (i,), "", v))
             else:
-                out.extend(strings(v, f"{path}[{i}]"))
+                out.extend(strings(v, loc + (i,)))
     return out
+
+
+def dotted(loc: tuple) -> str:
+    """A location as a dotted path: ('parts', 0, 'title') -> .parts[0].title"""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+
+
+def source_name(data) -> str | None:
+    """The plan's source file name, or None for a plan without one (a draft)."""
+    source = data.get("source") if isinstance(data, dict) else None
+    file = source.get("file") if isinstance(source, dict) else None
+    return file if isinstance(file, str) else None
+
+
+def read_source(path: Path) -> str:
+    return squash(path.read_text(encoding="utf-8"))
+
+
+def missing_text(data, source: str) -> list[tuple[tuple, str]]:
+    """(location, paragraph) of every paragraph of the plan's own words not found in the
+    squashed source: the one test of faithfulness, shared by `sitegen validate` and this report."""
+    return [(loc, para) for loc, k, v in strings(data) if k in TEXT_KEYS for para in v.split("\n")
+            if squash(para) and squash(para) not in source]
 
 
 @dataclass(frozen=True)
@@ -63,13 +86,19 @@ class Report:
         return self.han_covered / self.han_total if self.han_total else 1.0
 
 
+class NoSource(Exception):
+    """The plan names no source text (a draft): there is nothing to check it against."""
+
+
 def check(plan_path: Path, sources: Path) -> Report:
     data = load_file(plan_path).data
-    source = squash((sources / data["source"]["file"]).read_text(encoding="utf-8"))
+    name = source_name(data)
+    if name is None:
+        raise NoSource(f"{plan_path}: no source")
+    source = read_source(sources / name)
     all_strings = strings(data)
-    texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
-    missing = tuple((p, para) for p, v in texts for para in v.split("\n")
-                    if squash(para) and squash(para) not in source)
+    texts = [v for _, k, v in all_strings if k in TEXT_KEYS]
+    missing = tuple((dotted(loc), para) for loc, para in missing_text(data, source))
     # Coverage: a source character counts as carried when some NGRAM-long run
     # around it occurs in one of the YAML's strings (numbers and cells included).
     grams: set[str] = set()
@@ -96,7 +125,7 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
     # A covering notice is printed above the title, though the file lists the title first.
     data = {**({"notice": data["notice"]} if "notice" in data else {}), **data}
     at, wrong = 0, []
-    for path, key, value in strings(data):
+    for loc, key, value in strings(data):
         if key not in ORDERED_KEYS:
             continue
         for para in value.split("\n"):
@@ -105,7 +134,7 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
                 continue
             found = source.find(s, at)
             if found < 0:
-                wrong.append(f"{path}: {para[:40]}")
+                wrong.append(f"{dotted(loc)}: {para[:40]}")
             else:
                 at = found + len(s)
     return tuple(wrong)
@@ -114,8 +143,18 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
 def main(argv: list[str]) -> int:
     content = Path(argv[0]) if argv else Path("content")
     bad = 0
-    for path in sorted((content / "plans").glob("*/*.yaml")):
-        r = check(path, content / "sources")
+    for path in sorted((content / "plans").glob("*/*.y*ml")):
+        try:
+            r = check(path, content / "sources")
+        except NoSource:
+            print(f"{path.parent.name}/{path.stem:11} 没有 source（草稿）：无原文可对照，未检查")
+            continue
+        except (LoadError, OSError) as e:
+            # Broken YAML or a missing source file: `sitegen validate` says where; keep going.
+            what = e.diagnostic.message if isinstance(e, LoadError) else f"无法读取原文：{e.strerror}"
+            print(f"{path.parent.name}/{path.stem:11} {what}（运行 sitegen validate 查看详情）")
+            bad += 1
+            continue
         bad += len(r.missing) + len(r.moved)
         print(f"{r.plan:16} {r.fields:4} text fields  {len(r.missing):3} not in source  {len(r.moved):3} out of order  "
               f"coverage {r.han_covered}/{r.han_total} = {r.coverage:.2%}")

@@ -41,6 +41,7 @@ class Document:
     data: Any
     marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # value start, 1-based
     key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # key start, 1-based
+    lines: list[str] = field(default_factory=list, repr=False)  # the text, to place a paragraph of a value
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column for loc, falling back to the nearest enclosing value."""
@@ -55,9 +56,32 @@ class Document:
             loc = loc[:-1]
         return self.marks.get((), (1, 1))
 
-    def diag(self, loc: Loc, message: str, hint: str = "", *, key: bool = False) -> Diagnostic:
+    def diag(self, loc: Loc, message: str, hint: str = "", *, key: bool = False, code: str = "") -> Diagnostic:
         line, col = self.where(loc, key=key)
-        return Diagnostic(self.path, line, col, message, hint)
+        return Diagnostic(self.path, line, col, message, hint, code)
+
+    def paragraph_line(self, loc: Loc, paragraph: str) -> tuple[int, int]:
+        """Line and column of one paragraph (one line) of a text value, e.g. inside a `|-` block;
+        the value's own position when the paragraph is not found where the value is written."""
+        line, col = self.where(loc)
+        value = self.value_at(loc)
+        want = paragraph.strip()
+        if want and isinstance(value, str):
+            # A block value starts on its `|-` line; its paragraphs follow, one a line.
+            span = self.lines[line - 1: line + value.count("\n") + 1]
+            for i, text in enumerate(span):
+                if want in text:
+                    return line + i, text.index(want) + 1
+        return line, col
+
+    def value_at(self, loc: Loc):
+        node = self.data
+        for part in loc:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
 
 
 class LoadError(Exception):
@@ -79,28 +103,28 @@ def load_file(path: Path) -> Document:
     """Read and parse one YAML file, or raise LoadError with one diagnostic."""
     shown = display_path(path)
 
-    def fail(line: int, col: int, message: str, hint: str = "") -> LoadError:
-        return LoadError(Diagnostic(shown, line, col, message, hint))
+    def fail(line: int, col: int, message: str, hint: str = "", code: str = "") -> LoadError:
+        return LoadError(Diagnostic(shown, line, col, message, hint, code))
 
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(0, 0, f"file is {size} bytes, over the {MAX_BYTES}-byte limit",
-                   "split the content, or check that this is the file you meant to add")
+        raise fail(0, 0, f"文件有 {size} 字节，超过 {MAX_BYTES} 字节的上限",
+                   "拆分内容，或确认这是你要添加的文件", "file-too-big")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")  # a BOM from Windows editors is harmless
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(line, col, f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x})",
-                   "save the file as UTF-8 (in most editors: Save As… → Encoding: UTF-8)") from None
+        raise fail(line, col, f"文件不是有效的 UTF-8 编码（字节 0x{raw[e.start]:02x}）",
+                   "请将文件另存为 UTF-8 编码（多数编辑器：另存为… → 编码：UTF-8）", "not-utf8") from None
     return parse_text(text, shown)
 
 
 def parse_text(text: str, shown: str) -> Document:
-    def fail(mark: Any, message: str, hint: str = "") -> LoadError:
+    def fail(mark: Any, message: str, hint: str = "", code: str = "") -> LoadError:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        return LoadError(Diagnostic(shown, line, col, message, hint))
+        return LoadError(Diagnostic(shown, line, col, message, hint, code))
 
     # Anchors, aliases and tags are refused from the event stream, before any
     # node is composed: an alias bomb fails at its first alias, in microseconds.
@@ -108,41 +132,41 @@ def parse_text(text: str, shown: str) -> Document:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                raise fail(event.start_mark, f"alias '*{event.anchor}' is not allowed",
-                           "write the value out in full; anchors and aliases are not used in content")
+                raise fail(event.start_mark, f"不允许使用别名 '*{event.anchor}'",
+                           "请把内容完整写出；内容文件不使用锚点和别名", "yaml-alias")
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise fail(event.start_mark, f"anchor '&{anchor}' is not allowed",
-                           "remove the anchor; anchors and aliases are not used in content")
+                raise fail(event.start_mark, f"不允许使用锚点 '&{anchor}'",
+                           "请删除锚点；内容文件不使用锚点和别名", "yaml-anchor")
             tag = getattr(event, "tag", None)
             if tag is not None:  # untagged nodes carry None; any written tag is refused
-                raise fail(event.start_mark, f"tag '{tag}' is not allowed",
-                           "remove the tag; content is plain text, numbers, lists and mappings")
+                raise fail(event.start_mark, f"不允许使用标签 '{tag}'",
+                           "请删除该标签；内容只包含文字、数字、列表和键值", "yaml-tag")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise fail(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels",
-                               "check the indentation; plans never need this many levels")
+                    raise fail(event.start_mark, f"嵌套超过 {MAX_DEPTH} 层",
+                               "请检查缩进；计划不需要这么多层", "too-deep")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = e.problem or e.context or "invalid YAML"
-        raise fail(mark, f"YAML syntax: {what}",
-                   "check indentation, and quote text that contains ': ' or starts with a special character") from None
+        raise fail(mark, f"YAML 语法错误（{what}）",
+                   "请检查缩进；含有 ': ' 或以特殊字符开头的文字要加引号", "yaml-syntax") from None
     except yaml.reader.ReaderError as e:  # a control character, e.g. pasted from a PDF
         # The C reader reports a byte offset, the Python one a character offset: find it ourselves.
         bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
         at = bad.start() if bad else 0
         line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-        raise LoadError(Diagnostic(shown, line, col, f"character U+{e.character:04X} is not allowed in YAML",
-                                   "delete it (control characters often come with text copied from a PDF)")) \
+        raise LoadError(Diagnostic(shown, line, col, f"YAML 中不允许出现字符 U+{e.character:04X}",
+                                   "请删除它（从 PDF 复制的文字常带有控制字符）", "control-character")) \
             from None
     except yaml.YAMLError as e:
-        raise fail(None, f"YAML error: {e}".replace("\n", " ")) from None
+        raise fail(None, f"YAML 错误：{e}".replace("\n", " "), code="yaml-error") from None
 
-    doc = Document(shown, None)
+    doc = Document(shown, None, lines=text.splitlines())
     if node is None:
         return doc
     doc.data = _build(node, (), doc)
@@ -160,16 +184,16 @@ def _build(node: yaml.Node, loc: Loc, doc: Document) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _mark(key_node)
-                raise LoadError(Diagnostic(doc.path, line, col, "a key must be plain text",
-                                           "write keys as plain words, e.g. `title:`"))
+                raise LoadError(Diagnostic(doc.path, line, col, "键必须是普通文字",
+                                           "键写成普通的词，例如 `title:`", "bad-key"))
             key = _scalar(key_node)
             if isinstance(key, str):
                 key = unicodedata.normalize("NFC", key)
             if key in out:
                 line, col = _mark(key_node)
                 first = doc.key_marks.get(loc + (key,), (0, 0))[0]
-                raise LoadError(Diagnostic(doc.path, line, col, f"duplicate key '{key}' (first on line {first})",
-                                           "remove one of them; YAML would silently keep only the last"))
+                raise LoadError(Diagnostic(doc.path, line, col, f"键 '{key}' 重复（第一次在第 {first} 行）",
+                                           "删除其中一个；YAML 会悄悄只保留最后一个", "duplicate-key"))
             doc.key_marks[loc + (key,)] = _mark(key_node)
             out[key] = _build(value_node, loc + (key,), doc)
         return out

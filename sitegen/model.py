@@ -58,8 +58,13 @@ class Record(BaseModel):
 # --- registries ---------------------------------------------------------------
 
 
+def _former_slugs():
+    return Field((), description="slugs this entry had before a rename; their URLs redirect to the new ones")
+
+
 class District(Record):
     slug: Slug
+    former_slugs: tuple[Slug, ...] = _former_slugs()
     name: Text
     city: Text | None = None
 
@@ -72,6 +77,7 @@ class LocalNames(Record):
 
 class AgencyKind(Record):
     slug: Slug
+    former_slugs: tuple[Slug, ...] = _former_slugs()
     label: Text = Field(description="the kind, as shown on cross-district pages, e.g. 市场监管")
     name: Text = Field(description="the usual name of a district's instance, e.g. 区市场监管局")
     aliases: tuple[Text, ...] = ()
@@ -86,6 +92,7 @@ class AgencyKind(Record):
 
 class Theme(Record):
     slug: Slug
+    former_slugs: tuple[Slug, ...] = _former_slugs()
     name: Text
     description: Text | None = None
 

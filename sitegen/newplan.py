@@ -26,17 +26,17 @@ def new_plan(content: Path, district: str, year: int) -> Path:
     folder = content / "plans" / district
     target = folder / f"{year}.yaml"
     if target.exists() or target.with_suffix(".yml").exists():
-        raise NewPlanError(f"{target} already exists; refusing to overwrite it")
+        raise NewPlanError(f"{target} 已存在，不会覆盖它")
     earlier = sorted((int(p.stem), p) for p in folder.glob("*.y*ml") if p.stem.isdigit() and int(p.stem) < year)
     if not earlier:
-        raise NewPlanError(f"no earlier plan for district '{district}' in {folder}; "
-                           "write the first one by hand or with `sitegen import`")
+        raise NewPlanError(f"{folder} 中没有区 '{district}' 更早的计划；"
+                           "第一份计划请手写，或用 `sitegen import` 从原文生成")
     last_year, last = earlier[-1]
     try:
         doc = load_file(last)
     except LoadError as e:
         d = e.diagnostic
-        raise NewPlanError(f"{d.path}:{d.line}:{d.col}: {d.message}; fix it first") from None
+        raise NewPlanError(f"{d.path}:{d.line}:{d.col}: {d.message}；请先改正它") from None
     text = last.read_text(encoding="utf-8-sig")
     lines = _drop_top_level(text.splitlines(keepends=True), _DROP)
     out = "".join(lines)

@@ -1,99 +1,146 @@
-"""`sitegen serve`: build, serve on localhost, rebuild on change, show errors in the page.
+"""`sitegen serve`: build (drafts included), serve on localhost, rebuild on change, errors in the page.
 
-Standard library only: a polling watcher (no platform file-event APIs to
-install) and http.server. Not for production; Netlify serves the real site.
+Changes are seen by watchfiles (the OS's file events, via the Rust notify
+crate), so no save is missed however quickly it follows another. Every
+served page carries the build version it shows; its reload script asks the
+server to answer as soon as the version differs, so a save made right after a
+page load still reloads it. Not for production; Netlify serves the real site.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import html
 import http.server
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import click
 
 from .build import Project, build
-from .diagnostics import ContentError, Diagnostic, format_diagnostics
+from .diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
 from .model import SiteInfo
 from .pages import Page
 from .render import environment, render_page
 
-POLL_SECONDS = 0.5
-# Injected into served HTML only (never into built files): reload when a rebuild finishes.
-_RELOAD = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__sitegen/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},1000)})()</script>"""
+RELOAD_JS = (Path(__file__).parent / "assets" / "reload.js").read_bytes()
+WAIT_SECONDS = 25.0  # a long poll is answered at the latest after this, and asked again
+
+
+class PortBusy(Exception):
+    """The port is taken (or not ours to use): the CLI says so and suggests --port."""
 
 
 class _State:
     def __init__(self) -> None:
         self.version = 0
         self.error_page: bytes | None = None  # what every page shows while the content is broken
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
 
+    def publish(self, error_page: bytes | None) -> None:
+        with self.changed:
+            self.error_page = error_page
+            self.version += 1
+            self.changed.notify_all()
 
-def snapshot(folders: list[Path]) -> dict[str, float]:
-    out = {}
-    for folder in folders:
-        if folder.is_dir():
-            for p in folder.rglob("*"):
-                if p.is_file():
-                    out[str(p)] = p.stat().st_mtime_ns
-    return out
+    def read(self) -> tuple[int, bytes | None]:
+        with self.changed:
+            return self.version, self.error_page
+
+    def wait_for_change(self, since: str, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: str(self.version) != since, timeout)
+            return self.version
 
 
 def rebuild(project: Project, state: _State) -> None:
     started = time.perf_counter()
     try:
-        result = build(project)
+        result = build(project, drafts=True)
         errors: list[Diagnostic] = []
-        click.echo(f"built {result.pages} pages in {time.perf_counter() - started:.2f}s")
+        click.echo(f"已生成 {result.pages} 个页面（含草稿），用时 {time.perf_counter() - started:.2f} 秒")
     except ContentError as e:
         errors = e.diagnostics
         click.echo(format_diagnostics(errors), err=True)
     except Exception as e:  # a template bug must not kill the server an editor is watching
-        errors = [Diagnostic("templates", 0, 0, f"build failed: {type(e).__name__}: {e}")]
+        errors = [Diagnostic("templates", 0, 0, f"生成失败：{type(e).__name__}: {e}", code="build-crashed")]
         click.echo(errors[0].message, err=True)
-    page = error_page(project, errors) if errors else None
-    with state.lock:
-        state.error_page = page
-        state.version += 1
+    state.publish(error_page(project, errors) if errors else None)
+
+
+def _shown(errors: list[Diagnostic]) -> list[dict]:
+    """Diagnostics for the error page, each with its line quoted as the terminal quotes it."""
+    lines = read_lines(errors)
+    out = []
+    for d in errors:
+        quoted = d.quote(lines[d.path])
+        quote = None
+        if quoted:
+            text, at = quoted[0], max(d.col - 1, 0)
+            quote = {"number": d.line, "before": text[:at], "at": text[at:]}
+        out.append({"path": d.path, "line": d.line, "col": d.col, "message": d.message, "hint": d.hint,
+                    "code": d.code, "quote": quote})
+    return out
 
 
 def error_page(project: Project, errors: list[Diagnostic]) -> bytes:
+    shown = _shown(errors)
     try:
         env = environment(project.templates)
-        page = Page("/", "error.html", "内容有误", "内容有误，网站未更新。", {"diagnostics": errors})
+        page = Page("/", "error.html", "内容有误", "内容有误，网站未更新。", {"diagnostics": shown})
         return render_page(env, SiteInfo(), page).encode("utf-8")
     except Exception:  # the templates themselves may be what is broken: still show the errors
-        items = "".join(f"<li>{html.escape(f'{d.path}:{d.line}:{d.col}: {d.message}')}</li>" for d in errors)
-        return f'<!doctype html><html lang="zh-Hans"><body><h1>内容有误</h1><ol>{items}</ol></body></html>'.encode()
+        items = "".join(
+            "<li><code>{}</code> {}{}{}</li>".format(
+                html.escape(f"{d['path']}:{d['line']}:{d['col']}"), html.escape(d["message"]),
+                f"<pre>{d['quote']['number']:>4} | {html.escape(d['quote']['before'])}"
+                f"<mark>{html.escape(d['quote']['at'])}</mark></pre>" if d["quote"] else "",
+                f"<p>提示：{html.escape(d['hint'])}</p>" if d["hint"] else "")
+            for d in shown)
+        return (f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>内容有误</title></head>'
+                f'<body><h1>内容有误，网站未更新</h1><ol>{items}</ol></body></html>').encode()
+
+
+def _watch(project: Project, state: _State, stop: threading.Event) -> None:
+    from watchfiles import watch
+
+    folders = [str(p) for p in (project.content, project.templates, project.static) if p.is_dir()]
+    if not folders:
+        return
+    # Each batch of changes (saves close together are one batch) is one rebuild; changes made
+    # while a rebuild runs are queued by the watcher and come as the next batch.
+    for _ in watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False):
+        rebuild(project, state)
+
+
+def _reload_tag(version: int) -> bytes:
+    return f'<script src="/__sitegen/reload.js" data-version="{version}" defer></script>'.encode()
 
 
 def serve(project: Project, host: str, port: int) -> None:
     state = _State()
-    rebuild(project, state)
-    watched = [project.content, project.templates, project.static]
-
-    def watch() -> None:
-        seen = snapshot(watched)
-        while True:
-            time.sleep(POLL_SECONDS)
-            now = snapshot(watched)
-            if now != seen:
-                seen = now
-                rebuild(project, state)
-
-    threading.Thread(target=watch, daemon=True).start()
     handler = functools.partial(_Handler, state=state, directory=str(project.out))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    click.echo(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        # Bind before building: a busy port is reported at once, not after a build.
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as e:
+        if e.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortBusy(str(e)) from None
+        raise
+    stop = threading.Event()
+    # The watcher starts before the first build, so a save during that build is seen.
+    threading.Thread(target=_watch, args=(project, state, stop), daemon=True).start()
+    rebuild(project, state)
+    click.echo(f"正在预览 {project.out}：http://{host}:{port}/（按 Ctrl+C 停止）")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
         server.server_close()
 
 
@@ -113,16 +160,25 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _page(self, body: bytes, version: int) -> None:
+        self._send(200, body.replace(b"</body>", _reload_tag(version) + b"</body>", 1))
+
     def do_GET(self) -> None:
-        with self.state.lock:
-            version, broken = self.state.version, self.state.error_page
-        if self.path == "/__sitegen/version":
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/__sitegen/reload.js":
+            return self._send(200, RELOAD_JS, "text/javascript; charset=utf-8")
+        if url.path == "/__sitegen/wait":
+            since = urllib.parse.parse_qs(url.query).get("since", [""])[0]
+            return self._send(200, str(self.state.wait_for_change(since, WAIT_SECONDS)).encode(), "text/plain")
+        # The version is read before the page: a page is never labelled newer than it is.
+        version, broken = self.state.read()
+        if url.path == "/__sitegen/version":
             return self._send(200, str(version).encode(), "text/plain")
-        if broken is not None and not self.path.startswith("/static/"):
-            return self._send(200, broken.replace(b"</body>", _RELOAD + b"</body>"))
+        if broken is not None and not url.path.startswith("/static/"):
+            return self._page(broken, version)
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            return self._send(200, path.read_bytes().replace(b"</body>", _RELOAD + b"</body>"))
+            return self._page(path.read_bytes(), version)
         return super().do_GET()

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .diagnostics import ContentError, Diagnostic
+from .faithful import missing_text, read_source
 from .load import Document, LoadError, display_path, load_file
 from .model import (
     SLUG_PATTERN,
@@ -68,8 +69,8 @@ class _Checker:
         self.content = content
         self.diags: list[Diagnostic] = []
 
-    def error(self, doc: Document, loc, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.diags.append(doc.diag(tuple(loc), message, hint, key=key))
+    def error(self, doc: Document, loc, message: str, hint: str = "", *, key: bool = False, code: str) -> None:
+        self.diags.append(doc.diag(tuple(loc), message, hint, key=key, code=code))
 
     # -- stage 1: read files -------------------------------------------------------
 
@@ -80,11 +81,12 @@ class _Checker:
             self.diags.append(e.diagnostic)
             return None
         except OSError as e:
-            self.diags.append(Diagnostic(display_path(path), 0, 0, f"cannot read file: {e.strerror}"))
+            self.diags.append(Diagnostic(display_path(path), 0, 0, f"无法读取文件：{e.strerror}",
+                                         code="unreadable-file"))
             return None
         if doc.data is None:
-            self.diags.append(Diagnostic(doc.path, 1, 1, "file is empty",
-                                         "write the content, or delete the file if it was added by mistake"))
+            self.diags.append(Diagnostic(doc.path, 1, 1, "文件是空的",
+                                         "写入内容；如果是误加的文件，请删除它", "empty-file"))
             return None
         return doc
 
@@ -110,14 +112,16 @@ class _Checker:
 
     def run(self) -> Loaded:
         if not self.content.is_dir():
-            raise ContentError([Diagnostic(display_path(self.content), 0, 0, "content folder not found",
-                                           "run from the project folder, or pass --content DIR")])
+            raise ContentError([Diagnostic(display_path(self.content), 0, 0, "找不到内容文件夹",
+                                           "请在项目文件夹（含 content/、templates/、static/）中运行，"
+                                           "或用 --content 指定内容文件夹", "no-content-folder")])
         registries: dict[str, tuple[Document, tuple]] = {}
         for name, model in REGISTRIES.items():
             path = self.content / name
             if not path.exists():
-                self.diags.append(Diagnostic(display_path(path), 0, 0, f"{name} is missing",
-                                             f"every site needs content/{name}; see docs/content-format.md"))
+                self.diags.append(Diagnostic(display_path(path), 0, 0, f"缺少 {name}",
+                                             f"每个网站都需要 content/{name}，见 docs/content-format.md",
+                                             "missing-registry"))
                 continue
             doc = self.read(path)
             if doc is None:
@@ -141,8 +145,8 @@ class _Checker:
             if doc is None:
                 continue
             if not isinstance(doc.data, dict):
-                self.error(doc, (), "a plan file must be a mapping of keys (title:, district:, …)",
-                           "see the full example in docs/content-format.md")
+                self.error(doc, (), "计划文件必须由键值组成（title:、district: …）",
+                           "见 docs/content-format.md 中的完整示例", code="plan-not-mapping")
                 continue
             plan = self.typed(doc, TypeAdapter(Plan), Plan)
             if plan is not None:
@@ -166,9 +170,9 @@ class _Checker:
             self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
             key = (plan.district, plan.year)
             if key in seen:
-                self.error(doc, ("year",), f"a second plan for {plan.district} {plan.year} "
-                           f"(the first is {seen[key].path})",
-                           "one district has one plan a year; remove or rename one of the files")
+                self.error(doc, ("year",), f"{plan.district} {plan.year} 年有第二份计划"
+                           f"（第一份是 {seen[key].path}）",
+                           "一个区一年只有一份计划；请删除或重命名其中一个文件", code="duplicate-plan")
             else:
                 seen[key] = doc
 
@@ -202,18 +206,18 @@ class _Checker:
                 district, year = getattr(c, side).split("/")
                 if district not in years:
                     if districts is None or district in districts:
-                        self.error(doc, (i, side), f"district '{district}' has no plans",
-                                   "compare plans that are in content/plans/")
+                        self.error(doc, (i, side), f"区 '{district}' 没有计划",
+                                   "只能比较 content/plans/ 中已有的计划", code="comparison-no-plans")
                     else:
-                        self.error(doc, (i, side), f"unknown district '{district}'",
-                                   _did_you_mean(district, districts, "districts.yaml"))
+                        self.error(doc, (i, side), f"未知的区 '{district}'",
+                                   _did_you_mean(district, districts, "districts.yaml"), code="unknown-district")
                 elif int(year) not in years[district]:
-                    have = ", ".join(str(y) for y in sorted(years[district]))
-                    self.error(doc, (i, side), f"no plan for {district} in {year}",
-                               f"{district} has plans for {have}")
+                    have = "、".join(str(y) for y in sorted(years[district]))
+                    self.error(doc, (i, side), f"{district} 没有 {year} 年的计划",
+                               f"{district} 有这些年份的计划：{have}", code="comparison-unknown-plan")
             if c.old == c.new:
-                self.error(doc, (i, "new"), f"comparison '{c.slug}' compares {c.old} with itself",
-                           "name two different plans in `old` and `new`")
+                self.error(doc, (i, "new"), f"比较 '{c.slug}' 把 {c.old} 与它自己比较",
+                           "在 `old` 和 `new` 中写两份不同的计划", code="comparison-with-itself")
         return tuple(records)
 
     def check_was(self, plans: list[tuple[Document, Plan]]) -> None:
@@ -227,8 +231,8 @@ class _Checker:
             before = [y for d, y in files if d == plan.district and y < plan.year]
             if not before:
                 for loc, _ in links:
-                    self.error(doc, loc, f"'was' refers to an earlier plan, but {plan.district} has none "
-                               f"before {plan.year}", "remove `was:`; it links a measure to last year's id")
+                    self.error(doc, loc, f"'was' 指向更早的计划，但 {plan.district} 在 {plan.year} 年之前没有计划",
+                               "删去 `was:`；它用来把措施连到上一年的 id", code="was-without-earlier-plan")
                 continue
             previous = loaded.get((plan.district, max(before)))
             if previous is None:
@@ -236,8 +240,8 @@ class _Checker:
             known = {m.id for m in previous.measures()} | {g.id for g in previous.all_goals()}
             for loc, id_ in links:
                 if id_ not in known:
-                    self.error(doc, loc, f"'was: {id_}' is not an id of the {previous.year} plan",
-                               _did_you_mean(id_, known, f"plans/{previous.key}.yaml"))
+                    self.error(doc, loc, f"'was: {id_}' 不是 {previous.year} 年计划中的 id",
+                               _did_you_mean(id_, known, f"plans/{previous.key}.yaml"), code="was-unknown-id")
 
     def plan_file_keys(self) -> set[tuple[str, int]]:
         """(district folder, year) of every plan file, loaded or not."""
@@ -252,14 +256,18 @@ class _Checker:
     # -- stage 2: cross-checks ---------------------------------------------------
 
     def unique_slugs(self, doc: Document, records, name: str) -> None:
-        first: dict[str, int] = {}
+        # Current and former slugs share one space: each is (or redirects to) one URL.
+        first: dict[str, tuple] = {}
         for i, r in enumerate(records):
-            if r.slug in first:
-                line = doc.where((first[r.slug], "slug"))[0]
-                self.error(doc, (i, "slug"), f"slug '{r.slug}' is used twice in {name} (first on line {line})",
-                           "every slug must be unique: it is part of a URL")
-            else:
-                first[r.slug] = i
+            for loc, slug in [((i, "slug"), r.slug)] + [((i, "former_slugs", j), s)
+                                                        for j, s in enumerate(getattr(r, "former_slugs", ()))]:
+                if slug in first:
+                    line = doc.where(first[slug])[0]
+                    renamed = "；改名后旧 slug 只能留在 former_slugs 中" if hasattr(r, "former_slugs") else ""
+                    self.error(doc, loc, f"slug '{slug}' 在 {name} 中用了两次（第一次在第 {line} 行）",
+                               f"slug 是网址的一部分，必须唯一{renamed}", code="duplicate-slug")
+                else:
+                    first[slug] = loc
 
     def check_registry(self, doc: Document, kinds, registry: Registry, districts) -> None:
         index = {k.slug: i for i, k in enumerate(kinds)}
@@ -274,15 +282,17 @@ class _Checker:
                                f"would share the data file {k.slug}-{d.slug}.csv",
                                "choose a kind slug that is not another kind's slug plus a district's")
         for where, name, first, second in registry.clashes:
-            scope = f" in {where}" if where else ""
-            self.error(doc, (index[second],), f"agency name '{name}'{scope} is listed under both "
-                       f"'{first}' and '{second}'", "a name must mean one kind of agency; keep it in one place")
+            scope = f"（{where} 区）" if where else ""
+            self.error(doc, (index[second],), f"单位名称 '{name}'{scope} 同时列在 "
+                       f"'{first}' 和 '{second}' 下", "一个名称只能指一类单位；只在一处保留它",
+                       code="agency-name-clash")
         known = {d.slug for d in districts}
         for i, kind in enumerate(kinds):
             for district in kind.local:
                 if known and district not in known:
-                    self.error(doc, (i, "local", district), f"unknown district '{district}' in local names",
-                               _did_you_mean(district, known, "districts.yaml"), key=True)
+                    self.error(doc, (i, "local", district), f"local 中的区 '{district}' 不存在",
+                               _did_you_mean(district, known, "districts.yaml"), key=True,
+                               code="unknown-district")
 
     def check_plan(self, doc: Document, plan: Plan, have, district_slugs: set[str], registry: Registry,
                    theme_slugs: set[str], metric_by_slug: dict[str, Metric], placed: bool = True) -> None:
@@ -293,36 +303,39 @@ class _Checker:
         if not placed:
             pass
         elif len(parts) < 3 or parts[-3] != "plans":
-            self.error(doc, (), "plan file is not in a district folder",
-                       f"move it to content/plans/{plan.district}/{plan.year}.yaml")
+            self.error(doc, (), "计划文件不在区的文件夹中",
+                       f"请移到 content/plans/{plan.district}/{plan.year}.yaml", code="wrong-folder")
         else:
             folder, stem = parts[-2], rel.stem
             if folder != plan.district:
-                self.error(doc, ("district",), f"plan says district '{plan.district}' but is in folder "
-                           f"plans/{folder}/", f"move the file to content/plans/{plan.district}/{plan.year}.yaml, "
-                           "or correct `district`")
+                self.error(doc, ("district",), f"计划写的区是 '{plan.district}'，文件却在 "
+                           f"plans/{folder}/ 中", f"把文件移到 content/plans/{plan.district}/{plan.year}.yaml，"
+                           "或改正 `district`", code="wrong-folder")
             if stem != str(plan.year):
-                self.error(doc, ("year",), f"plan says year {plan.year} but the file is named {rel.name}",
-                           f"name the file {plan.year}.yaml, or correct `year`")
+                self.error(doc, ("year",), f"计划写的年份是 {plan.year}，文件名却是 {rel.name}",
+                           f"把文件命名为 {plan.year}.yaml，或改正 `year`", code="wrong-year-filename")
 
         if plan.updated and plan.date and plan.updated < plan.date:
             self.error(doc, ("updated",), f"'updated' {plan.updated} is before the plan's date {plan.date}",
                        "`updated` is the day this plan was last corrected here; correct the date")
 
         if have["districts.yaml"] and plan.district not in district_slugs:
-            self.error(doc, ("district",), f"unknown district '{plan.district}'",
-                       _did_you_mean(plan.district, district_slugs, "districts.yaml"))
+            self.error(doc, ("district",), f"未知的区 '{plan.district}'",
+                       _did_you_mean(plan.district, district_slugs, "districts.yaml"), code="unknown-district")
 
         if plan.source is None:
             if plan.status is not Status.draft:
-                self.error(doc, (), "missing required key 'source'",
-                           "say which published text this plan was transcribed from: source: {file: …}")
+                self.error(doc, (), "缺少必填的键 'source'",
+                           "写明本计划依据的公开原文：source: {file: …}（只有草稿可以暂时没有）",
+                           code="missing-source")
         elif Path(plan.source.file).name != plan.source.file or plan.source.file in (".", ".."):
-            self.error(doc, ("source", "file"), f"source file '{plan.source.file}' is not a file name",
-                       "give the name of a file in content/sources/, without a folder")
+            self.error(doc, ("source", "file"), f"原文文件 '{plan.source.file}' 不是文件名",
+                       "写 content/sources/ 中的文件名，不带文件夹", code="bad-source-name")
         elif not (self.content / "sources" / plan.source.file).is_file():
-            self.error(doc, ("source", "file"), f"source file '{plan.source.file}' not found in content/sources/",
-                       "add the published text there, or correct the file name")
+            self.error(doc, ("source", "file"), f"content/sources/ 中找不到原文文件 '{plan.source.file}'",
+                       "把公开原文放到那里，或改正文件名", code="source-not-found")
+        else:
+            self.check_faithful(doc, self.content / "sources" / plan.source.file)
 
         ids: dict[str, tuple] = {}
 
@@ -331,8 +344,8 @@ class _Checker:
                 return
             if id_ in ids:
                 line = doc.where(ids[id_] + ("id",))[0]
-                self.error(doc, loc + ("id",), f"id '{id_}' is used twice in this plan (first on line {line})",
-                           "ids must be unique in a plan; give this one a new id (never renumber old ones)")
+                self.error(doc, loc + ("id",), f"id '{id_}' 在本计划中用了两次（第一次在第 {line} 行）",
+                           "同一计划中 id 必须唯一；给这一条一个新 id（旧 id 永不改号）", code="duplicate-id")
             else:
                 ids[id_] = loc
 
@@ -354,24 +367,26 @@ class _Checker:
 
     def check_measure(self, doc, plan: Plan, m: Measure, loc, have, registry: Registry, themes, metrics) -> None:
         if not m.agencies and not m.no_agency:
-            self.error(doc, loc, f"measure '{m.id}' names no agency",
-                       "add `agencies:` with each agency and its role, or `no_agency: true` "
-                       "if the plan names none")
+            self.error(doc, loc, f"措施 '{m.id}' 没有列出责任单位",
+                       "用 `agencies:` 列出每个单位及其职责，计划未列明时写 `no_agency: true`",
+                       code="no-agency")
         if m.agencies and m.no_agency:
-            self.error(doc, loc + ("no_agency",), f"measure '{m.id}' has agencies and no_agency: true",
-                       "keep one of them", key=True)
+            self.error(doc, loc + ("no_agency",), f"措施 '{m.id}' 既列了 agencies 又写了 no_agency: true",
+                       "两者只保留一个", key=True, code="agencies-and-no-agency")
         if have["agencies.yaml"]:
             for j, ref in enumerate(m.agencies):
                 if registry.resolve(ref.name, plan.district) is None:
                     close = registry.suggest(ref.name, plan.district)
-                    hint = (f"did you mean {' or '.join(repr(c) for c in close)}? " if close else "") + \
-                        "if the name is right, add it to content/agencies.yaml (as a name, alias or former name)"
-                    self.error(doc, loc + ("agencies", j, "name"), f"unknown agency '{ref.name}'", hint)
+                    hint = (f"是不是 {' 或 '.join(repr(c) for c in close)}？" if close else "") + \
+                        "如果名称没错，请把它加入 content/agencies.yaml（作为名称、别名或曾用名）"
+                    self.error(doc, loc + ("agencies", j, "name"), f"未知的责任单位 '{ref.name}'", hint,
+                               code="unknown-agency")
+            self.check_clause(doc, plan, m, loc, registry)
         if have["themes.yaml"]:
             for j, theme in enumerate(m.themes):
                 if theme not in themes:
-                    self.error(doc, loc + ("themes", j), f"unknown theme '{theme}'",
-                               _did_you_mean(theme, themes, "themes.yaml"))
+                    self.error(doc, loc + ("themes", j), f"未知的主题 '{theme}'",
+                               _did_you_mean(theme, themes, "themes.yaml"), code="unknown-theme")
         for j, target in enumerate(m.targets):
             self.check_target(doc, target, m.text, loc + ("targets", j), have, metrics)
 
@@ -379,18 +394,65 @@ class _Checker:
         if have["metrics.yaml"]:
             metric = metrics.get(t.metric)
             if metric is None:
-                self.error(doc, loc + ("metric",), f"unknown metric '{t.metric}'",
-                           _did_you_mean(t.metric, metrics, "metrics.yaml"))
+                self.error(doc, loc + ("metric",), f"未知的指标 '{t.metric}'",
+                           _did_you_mean(t.metric, metrics, "metrics.yaml"), code="unknown-metric")
             elif t.unit != metric.unit and t.unit not in metric.unit_aliases:
-                units = "', '".join((metric.unit,) + metric.unit_aliases)
-                self.error(doc, loc + ("unit",), f"unit '{t.unit}' does not fit metric '{t.metric}'",
-                           f"use '{units}', or a metric measured in {t.unit}")
+                units = "'、'".join((metric.unit,) + metric.unit_aliases)
+                self.error(doc, loc + ("unit",), f"单位 '{t.unit}' 与指标 '{t.metric}' 不符",
+                           f"请用 '{units}'，或换一个以 {t.unit} 计量的指标", code="unit-mismatch")
         if t.value_max is not None and t.value_max < t.value:
-            self.error(doc, loc + ("value_max",), f"value_max {t.value_max:g} is below value {t.value:g}",
-                       "a range is written value: low, value_max: high")
+            self.error(doc, loc + ("value_max",), f"value_max {t.value_max:g} 小于 value {t.value:g}",
+                       "范围写作 value: 下限，value_max: 上限", code="range-reversed")
         if squash(t.words) not in squash(text):
-            self.error(doc, loc + ("words",), f"target words '{t.words}' are not in the text",
-                       "copy the words from the text this target belongs to, verbatim")
+            self.error(doc, loc + ("words",), f"指标原话 '{t.words}' 不在正文中",
+                       "从该指标所属的正文中原样复制这段话", code="target-words-not-in-text")
+
+    # -- stage 3: against the published text -------------------------------------------
+
+    def check_faithful(self, doc: Document, source: Path) -> None:
+        """Every paragraph of the plan's own words must still be in its published source."""
+        try:
+            text = read_source(source)
+        except (OSError, UnicodeDecodeError) as e:
+            self.error(doc, ("source", "file"), f"无法读取原文文件：{e}", "原文须为 UTF-8 文本",
+                       code="unreadable-source")
+            return
+        for loc, para in missing_text(doc.data, text):
+            line, col = doc.paragraph_line(loc, para)
+            shown = para.strip()
+            shown = shown if len(shown) <= 30 else shown[:30] + "…"
+            self.diags.append(Diagnostic(
+                doc.path, line, col, f"{_field_name(loc)} 的文字在原文 {source.name} 中找不到：“{shown}”",
+                "发布的文字必须与原文一致：只修复分页造成的断字，不改写、不增删；对照原文改回", "text-not-in-source"))
+
+    def check_clause(self, doc: Document, plan: Plan, m: Measure, loc, registry: Registry) -> None:
+        """The agencies list and the published clause (responsibility / supporting) must agree,
+        as a reviewer checks: every listed name is in the clause, every registry name in the clause is listed."""
+        fields = [(f, getattr(m, f)) for f in ("responsibility", "supporting") if getattr(m, f)]
+        if not fields:
+            return  # the plan prints no clause for this measure: nothing to hold the list against
+        clause = "\n".join(squash(v) for _, v in fields)
+        for j, ref in enumerate(m.agencies):
+            if squash(ref.name) not in clause:
+                where = "、".join(f for f, _ in fields)
+                self.error(doc, loc + ("agencies", j, "name"),
+                           f"责任单位 '{ref.name}' 不在本措施的 {where} 原文中",
+                           f"agencies 只列原文写明的单位；对照 {where} 改正名称，或删去这一项",
+                           code="agency-not-in-clause")
+        listed = sorted({squash(a.name) for a in m.agencies}, key=len, reverse=True)
+        names = sorted((n for n in registry.names_for(plan.district)), key=len, reverse=True)
+        for field, value in fields:
+            masked = squash(value)
+            # A listed name covers the shorter names inside it (区市场监管局 holds 市场监管局).
+            for name in listed:
+                masked = masked.replace(name, "\0" * len(name))
+            for name in names:
+                if name and name in masked:
+                    masked = masked.replace(name, "\0" * len(name))
+                    line, col = doc.paragraph_line(loc + (field,), name)  # the caret under the name
+                    self.diags.append(Diagnostic(doc.path, line, col, f"{field} 原文写了 '{name}'，但 agencies 中没有它",
+                                                 f"在 agencies 中加上 {{name: {name}, role: …}}",
+                                                 "clause-agency-not-listed"))
 
 
 def _sections(plan: Plan):
@@ -439,8 +501,8 @@ def load_plan(path: Path, site: Site, content: Path) -> Plan:
 def _did_you_mean(value: str, known, where: str) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
     if close:
-        return f"did you mean {' or '.join(repr(c) for c in close)}?"
-    return f"use one defined in content/{where}"
+        return f"是不是 {' 或 '.join(repr(c) for c in close)}？"
+    return f"请使用 content/{where} 中定义的值"
 
 
 # -- pydantic errors, in an editor's words -------------------------------------------
@@ -483,48 +545,52 @@ def _field_name(loc: tuple) -> str:
     return names[-1] if names else "value"
 
 
+_EXPECTED = {"string_type": "文字", "int_parsing": "整数", "int_type": "整数",
+             "float_parsing": "数字", "float_type": "数字", "bool_parsing": "true 或 false",
+             "bool_type": "true 或 false", "list_type": "列表", "tuple_type": "列表",
+             "dict_type": "键值（mapping）", "model_type": "键值（mapping）",
+             "date_type": "日期（YYYY-MM-DD）", "date_parsing": "日期（YYYY-MM-DD）",
+             "date_from_datetime_parsing": "日期（YYYY-MM-DD）"}
+_MODEL_NAMES = {"plan": "计划", "section": "部分", "measure": "措施", "goal": "目标", "target": "指标",
+                "agencyref": "责任单位", "source": "source", "district": "区", "agencykind": "单位类别",
+                "theme": "主题", "metric": "指标", "localnames": "local"}
+
+
 def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     field = _field_name(loc)
-    shown = repr(value) if not isinstance(value, (dict, list)) else "a " + type(value).__name__
+    shown = repr(value) if not isinstance(value, (dict, list)) else {"dict": "键值", "list": "列表"}[type(value).__name__]
     if kind == "missing":
         model = _model_at(root, loc[:-1])
-        what = model.__name__.lower() if model else "entry"
-        return doc.diag(loc[:-1], f"missing required key '{field}' in this {what}",
-                        f"add `{field}:` (see docs/content-format.md)")
+        what = _MODEL_NAMES.get(model.__name__.lower(), model.__name__) if model else "条目"
+        return doc.diag(loc[:-1], f"这个{what}缺少必填的键 '{field}'",
+                        f"加上 `{field}:`（见 docs/content-format.md）", code="missing-key")
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
         allowed = sorted(model.model_fields) if model else []
         close = _close_field(err, root)
-        hint = f"did you mean '{close}'? " if close else ""
-        hint += f"allowed keys here: {', '.join(allowed)}" if allowed else ""
-        return doc.diag(loc, f"unknown key '{field}'", hint, key=True)
+        hint = f"是不是 '{close}'？" if close else ""
+        hint += f"这里可用的键：{', '.join(allowed)}" if allowed else ""
+        return doc.diag(loc, f"未知的键 '{field}'", hint, key=True, code="unknown-key")
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SLUG_PATTERN:
-        return doc.diag(loc, f"{shown} is not a valid {field}",
-                        "slugs and ids use lower-case ASCII letters, digits and hyphens (at most 40), "
-                        "e.g. 'school-meals'; never '/', '..' or Chinese")
+        return doc.diag(loc, f"{shown} 不是有效的 {field}",
+                        "slug 和 id 只用小写英文字母、数字和连字符（最多 40 个），例如 'school-meals'；"
+                        "不能有 '/'、'..' 或中文", code="invalid-slug")
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PLAN_KEY_PATTERN:
-        return doc.diag(loc, f"{shown} does not name a plan",
-                        "write district/year, e.g. jizhou/2018")
+        return doc.diag(loc, f"{shown} 不是一份计划", "写成 区/年份，例如 jizhou/2018", code="invalid-plan-key")
     if kind in ("greater_than_equal", "less_than_equal") and field == "year":
-        return doc.diag(loc, f"year {value} is not plausible",
-                        f"a plan year is between {YEAR_MIN} and {YEAR_MAX}")
+        return doc.diag(loc, f"年份 {value} 不合理", f"计划年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间",
+                        code="implausible-year")
     if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        return doc.diag(loc, f"{shown} is not a valid {field}", f"use one of {expected}")
+        expected = err.get("ctx", {}).get("expected", "").replace("' or '", "'、'").replace("', '", "'、'")
+        return doc.diag(loc, f"{shown} 不是有效的 {field}", f"请用其中之一：{expected}", code="invalid-choice")
     if kind == "too_short":
-        return doc.diag(loc, f"'{field}' must not be empty", f"list at least one entry under `{field}:`")
+        return doc.diag(loc, f"'{field}' 不能为空", f"在 `{field}:` 下至少列出一项", code="empty-list")
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        expected = {"string_type": "text", "int_parsing": "a whole number", "int_type": "a whole number",
-                    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
-                    "bool_type": "true or false", "list_type": "a list", "tuple_type": "a list",
-                    "dict_type": "a mapping of keys", "model_type": "a mapping of keys",
-                    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
-                    "date_from_datetime_parsing": "a date (YYYY-MM-DD)"}.get(kind, err["msg"].lower())
-        return doc.diag(loc, f"'{field}' must be {expected}, not {shown}",
-                        "quote text that YAML would read as a number or date, e.g. number: \"48\""
-                        if expected == "text" else "")
-    return doc.diag(loc, f"'{field}': {err['msg']}", "")
-
+        expected = _EXPECTED.get(kind, err["msg"])
+        return doc.diag(loc, f"'{field}' 应为{expected}，而不是 {shown}",
+                        "YAML 会把它读成数字或日期，请给文字加引号，例如 number: \"48\""
+                        if expected == "文字" else "", code="wrong-type")
+    return doc.diag(loc, f"'{field}'：{err['msg']}", "", code="invalid-value")

@@ -31,7 +31,7 @@ def test_build_writes_a_page_per_plan_with_an_anchor_per_measure(content, tmp_pa
     out = tmp_path / "public"
     result = run("build", "--content", str(content), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "built" in result.output
+    assert "已生成" in result.output
     page = (out / "plans" / "hedong" / "2024" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-Hans">' in page
     assert "河东区 2024 年食品安全监督管理计划" in page
@@ -66,7 +66,7 @@ def test_failed_build_leaves_previous_output_byte_identical(content, tmp_path):
                     encoding="utf-8")
     result = run("build", "--content", str(content), "--out", str(out))
     assert result.exit_code == 1
-    assert "duplicate key 'status'" in result.output and "Traceback" not in result.output
+    assert "键 'status' 重复" in result.output and "Traceback" not in result.output
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]  # no staging left behind
 
@@ -87,6 +87,10 @@ def test_plan_text_is_escaped_not_interpreted(content, tmp_path):
     needle = "将食品安全工作纳入区政府年度任务，加强跟踪督办。"
     assert needle in text
     plan.write_text(text.replace(needle, needle + "<script>alert(1)</script>", 1), encoding="utf-8")
+    # The published text says so too, so the plan stays faithful and only escaping is tested.
+    source = content / "sources" / "003_d3cac09597f98001.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace(needle, needle + "<script>alert(1)</script>", 1),
+                      encoding="utf-8")
     out = tmp_path / "public"
     assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
     page = (out / "plans" / "wuqing" / "2022" / "index.html").read_text(encoding="utf-8")
@@ -103,3 +107,15 @@ def test_schema_denies_unknown_keys_everywhere():
     schema = plan_schema()
     assert schema["additionalProperties"] is False
     assert all(d.get("additionalProperties") is False for d in schema["$defs"].values() if d.get("type") == "object")
+
+
+def test_build_outside_a_project_names_the_folders_it_needs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "找不到模板文件夹 templates/" in result.output and "找不到内容文件夹 content/" in result.output
+    assert "在项目文件夹" in result.output
+    # With content given but templates still missing (run from the wrong folder): the same clear answer.
+    result = CliRunner().invoke(main, ["build", "--content", str(ROOT / "content")])
+    assert result.exit_code == 1 and "找不到模板文件夹 templates/" in result.output
+    assert not (tmp_path / "public").exists()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.faithful import check
+from sitegen.faithful import check, source_name
+from sitegen.load import load_file
 from sitegen.registry import Registry
 from sitegen.validate import load_site
 
@@ -32,8 +33,16 @@ EXPECTED_COUNTS = {
 # for the committed plans; 99% leaves room for a handful of such characters, not for a sentence.
 COVERAGE_FLOOR = 0.99
 
-PLANS = sorted(p.relative_to(CONTENT / "plans").with_suffix("").as_posix()
-               for p in (CONTENT / "plans").glob("*/*.yaml"))
+
+
+def plans_with_source(content: Path) -> list[str]:
+    """district/year of every plan that names its source; a draft (no source yet) has nothing
+    to be checked against, and `sitegen validate` says whether it may lack one."""
+    return sorted(p.relative_to(content / "plans").with_suffix("").as_posix()
+                  for p in (content / "plans").glob("*/*.y*ml") if source_name(load_file(p).data))
+
+
+PLANS = plans_with_source(CONTENT)
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +82,9 @@ def test_counts_of_parts_items_and_measures_are_as_published(site, key):
 
 def test_sources_are_named_from_each_plans_source_field(site):
     for plan in site.plans:
+        if plan.source is None:
+            assert plan.status.value == "草稿", plan.key  # only a draft may lack one (validate checks)
+            continue
         assert (CONTENT / "sources" / plan.source.file).is_file()
 
 

@@ -288,7 +288,7 @@ def test_cli_reports_content_errors_with_location(tmp_path):
                    .replace("themes: [school-food]", "themes: [schol-food]", 1), encoding="utf-8")
     r = _cli(CASES_DIR / "added" / "old.yaml", bad)
     assert r.exit_code == 1
-    assert "bad.yaml:" in r.output and "unknown theme 'schol-food'" in r.output
+    assert "bad.yaml:" in r.output and "未知的主题 'schol-food'" in r.output
     assert "Traceback" not in r.output
 
 

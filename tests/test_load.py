@@ -122,7 +122,7 @@ def test_values_and_keys_are_normalised_to_nfc() -> None:
 def test_nfc_keys_that_collide_are_duplicates() -> None:
     d = failure("Cafe\u0301: 1\nCaf\u00e9: 2\n")
     assert (d.line, d.col) == (2, 1)
-    assert "duplicate key 'Café' (first on line 1)" in d.message
+    assert d.code == "duplicate-key" and "键 'Café' 重复（第一次在第 1 行）" in d.message
 
 
 def test_invalid_utf8_points_at_the_first_bad_byte(tmp_path: Path) -> None:
@@ -132,15 +132,15 @@ def test_invalid_utf8_points_at_the_first_bad_byte(tmp_path: Path) -> None:
         load_file(path)
     d = info.value.diagnostic
     assert (d.line, d.col) == (2, 8)
-    assert "not valid UTF-8" in d.message
-    assert "save the file as UTF-8" in d.hint
+    assert d.code == "not-utf8" and "不是有效的 UTF-8" in d.message
+    assert "另存为 UTF-8" in d.hint
 
 
 def test_control_character_is_located_in_characters() -> None:
     # The C reader reports a byte offset; the CJK text before it must not shift the column.
     d = failure("a: 甲乙\nb: 丙丁\x07戊\n")
     assert (d.line, d.col) == (2, 6)
-    assert d.message == "character U+0007 is not allowed in YAML"
+    assert (d.code, d.message) == ("control-character", "YAML 中不允许出现字符 U+0007")
     assert "\n" not in d.message
 
 
@@ -192,12 +192,12 @@ def test_scalars_are_typed_as_safe_load_types_them() -> None:
 def test_duplicate_key_names_both_lines() -> None:
     d = failure("a:\n  b: 1\n  c: 2\n  b: 3\n")
     assert (d.line, d.col) == (4, 3)
-    assert d.message == "duplicate key 'b' (first on line 2)"
+    assert d.message == "键 'b' 重复（第一次在第 2 行）"
 
 
 def test_anchor_and_alias_are_refused() -> None:
     d = failure("a: 1\nb: &x [1, 2]\nc: *x\n")
-    assert (d.line, d.col, d.message) == (2, 4, "anchor '&x' is not allowed")
+    assert (d.line, d.col, d.code, d.message) == (2, 4, "yaml-anchor", "不允许使用锚点 '&x'")
     # An alias without its anchor is a YAML error, still with a place.
     d = failure("a: 1\nc: *x\n")
     assert d.line == 2
@@ -213,7 +213,7 @@ def test_anchor_and_alias_are_refused() -> None:
 def test_tags_are_refused(text: str, tag: str) -> None:
     d = failure(text)
     assert (d.line, d.col) == (1, 4)
-    assert d.message == f"tag '{tag}' is not allowed"
+    assert (d.code, d.message) == ("yaml-tag", f"不允许使用标签 '{tag}'")
 
 
 def test_alias_bomb_is_refused_before_expansion() -> None:
@@ -223,7 +223,7 @@ def test_alias_bomb_is_refused_before_expansion() -> None:
     started = time.perf_counter()
     d = failure("\n".join(lines) + "\n")
     assert time.perf_counter() - started < 1.0
-    assert (d.line, d.message) == (1, "anchor '&a' is not allowed")
+    assert (d.line, d.message) == (1, "不允许使用锚点 '&a'")
 
 
 def _nested(levels: int) -> str:
@@ -236,9 +236,9 @@ def test_nesting_limit() -> None:
     assert doc.data is not None
     d = failure(_nested(MAX_DEPTH + 1))
     assert (d.line, d.col) == (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)
-    assert d.message == f"nesting deeper than {MAX_DEPTH} levels"
+    assert (d.code, d.message) == ("too-deep", f"嵌套超过 {MAX_DEPTH} 层")
     d = failure("a: " + "[" * 40 + "]" * 40 + "\n")
-    assert "nesting deeper" in d.message and d.line == 1
+    assert d.code == "too-deep" and d.line == 1
 
 
 def test_size_limit(tmp_path: Path) -> None:
@@ -251,20 +251,20 @@ def test_size_limit(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         load_file(path)
     d = info.value.diagnostic
-    assert d.line == 0 and f"over the {MAX_BYTES}-byte limit" in d.message
+    assert d.line == 0 and d.code == "file-too-big" and f"超过 {MAX_BYTES} 字节的上限" in d.message
 
 
 def test_key_must_be_plain() -> None:
     d = failure("a: 1\n[x, y]: 2\n")
-    assert (d.line, d.col, d.message) == (2, 1, "a key must be plain text")
+    assert (d.line, d.col, d.code, d.message) == (2, 1, "bad-key", "键必须是普通文字")
 
 
 def test_syntax_error_has_a_place_and_one_line() -> None:
     d = failure("a:\n  b: 1\n c: 2\n")
     assert d.line >= 2 and d.col >= 1
-    assert d.message.startswith("YAML syntax: ") and "\n" not in d.message
+    assert d.code == "yaml-syntax" and d.message.startswith("YAML 语法错误") and "\n" not in d.message
 
 
 def test_two_documents_are_refused() -> None:
     d = failure("a: 1\n---\nb: 2\n")
-    assert d.line == 2 and d.message.startswith("YAML syntax: ")
+    assert d.line == 2 and d.code == "yaml-syntax"

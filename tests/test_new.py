@@ -32,10 +32,10 @@ def test_new_plan_refuses_to_overwrite(content):
     before = (content / "plans" / "hedong" / "2024.yaml").read_bytes()
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert "already exists" in result.output
+    assert "已存在" in result.output
     assert (content / "plans" / "hedong" / "2024.yaml").read_bytes() == before
 
 
 def test_new_plan_needs_an_earlier_plan(content):
     result = CliRunner().invoke(main, ["new", "--content", str(content), "--district", "hedong", "--year", "2019"])
-    assert result.exit_code == 1 and "no earlier plan" in result.output
+    assert result.exit_code == 1 and "没有区 'hedong' 更早的计划" in result.output

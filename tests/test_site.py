@@ -21,7 +21,9 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def render(content: Path) -> dict[str, str]:
-    files, _ = render_site(Project(content, content.parent / "public", ROOT / "templates", ROOT / "static"))
+    # Drafts included: the fixture's alpha/2024 is a 草稿, and its pages are checked too.
+    files, _ = render_site(Project(content, content.parent / "public", ROOT / "templates", ROOT / "static"),
+                           drafts=True)
     return {k: v.decode("utf-8") for k, v in files.items() if k.endswith((".html", ".xml", ".txt"))}
 
 

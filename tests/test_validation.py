@@ -6,7 +6,7 @@ content root) and an expect.txt, which is never copied:
 
     # a comment
     @generate-big <path>      the test writes <path> itself: a valid file padded past the size limit
-    <path>:<line>: <message substring>[ | hint: <hint substring>]
+    <path>:<line>: [<code>] <message substring>[ | hint: <hint substring>]
 
 expect.txt lists every diagnostic the case produces, in output order (sorted by file and
 line); a case with none listed is valid content and must pass.
@@ -41,25 +41,28 @@ INVALID = FIXTURES / "invalid"
 PROJECT_CONTENT = Path(__file__).parent.parent / "content"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
-_EXPECT = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<message>.+?)(?: \| hint: (?P<hint>.+))?$")
-_HEAD = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.*)$")
+_EXPECT = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): \[(?P<code>[a-z0-9-]+)\] (?P<message>.+?)"
+                     r"(?: \| hint: (?P<hint>.+))?$")
+_HEAD = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): 错误: (?P<message>.*)$")
 _QUOTE = re.compile(r"^  +\d+ \| ")
 _CARET = re.compile(r"^ +\| *\^$")
-_HINT = re.compile(r"^  hint: (?P<hint>.*)$")
-_SUMMARY = re.compile(r"^(\d+) errors? in (\d+) files?$")
-_GITHUB = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+)::(?P<message>.+)$")
+_HINT = re.compile(r"^  提示: (?P<hint>.*)$")
+_SUMMARY = re.compile(r"^共 (\d+) 个错误，涉及 (\d+) 个文件$")
+_GITHUB = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),title=(?P<code>[a-z0-9-]+)"
+                     r"::(?P<message>.+)$")
 
 
 @dataclass(frozen=True)
 class Expected:
     path: str
     line: int
+    code: str
     message: str
     hint: str | None
 
     def matches(self, d: dict) -> bool:
         return (_ends_with(d["path"], self.path) and d["line"] == self.line and self.message in d["message"]
-                and (self.hint is None or self.hint in d["hint"]))
+                and d.get("code", self.code) == self.code and (self.hint is None or self.hint in d["hint"]))
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def read_case(name: str) -> Case:
             continue
         m = _EXPECT.match(line)
         assert m, f"{name}/expect.txt: cannot read {raw!r}"
-        expected.append(Expected(m["path"], int(m["line"]), m["message"], m["hint"]))
+        expected.append(Expected(m["path"], int(m["line"]), m["code"], m["message"], m["hint"]))
     return Case(name, expected, big)
 
 
@@ -160,7 +163,7 @@ def test_case_json(name: str, tmp_path: Path) -> None:
     result = run("validate", "--content", str(make_content(case, tmp_path)), "--format", "json")
     assert_clean_exit(result, 0 if case.valid else 1)
     diags = json.loads(result.stdout)
-    assert all(set(d) == {"path", "line", "col", "message", "hint"} for d in diags)
+    assert all(set(d) == {"path", "line", "col", "message", "hint", "code"} for d in diags)
     keys = [(d["path"], d["line"], d["col"]) for d in diags]
     assert keys == sorted(keys), "diagnostics are not sorted by file and line"
     assert_expected(case, diags)
@@ -173,13 +176,13 @@ def test_case_text(name: str, tmp_path: Path) -> None:
     result = run("validate", "--content", str(content))
     assert_clean_exit(result, 0 if case.valid else 1)
     if case.valid:
-        assert re.fullmatch(r"ok: \d+ plans, \d+ measures, \d+ agency kinds\n", result.output)
+        assert re.fullmatch(r"通过：\d+ 份计划（其中草稿 \d+ 份），\d+ 条措施，\d+ 类单位\n", result.output)
         return
     diags = parse_text(result.output)
     assert_expected(case, diags)
     # The text format says exactly what the JSON format says: hint lines where there is a hint.
     as_json = json.loads(run("validate", "--content", str(content), "--format", "json").stdout)
-    assert diags == as_json
+    assert diags == [{k: v for k, v in d.items() if k != "code"} for d in as_json]
 
 
 def test_byte_fixtures_are_intact() -> None:
@@ -237,15 +240,16 @@ def test_github_format(tmp_path: Path) -> None:
         assert m, f"not a GitHub annotation: {line!r}"
         assert _ends_with(m["file"], want.path)
         assert int(m["line"]) == want.line and int(m["col"]) >= 1
-        assert want.message in m["message"]
+        assert want.message in m["message"] and m["code"] == want.code
     # The hint travels in the same annotation.
-    assert "did you mean" in lines[1]
+    assert "是不是" in lines[1]
 
 
 def test_github_format_escapes() -> None:
-    d = Diagnostic("C:\\plans\\a,b.yaml", 3, 4, "100% wrong\nsecond line", "fix it")
+    d = Diagnostic("C:\\plans\\a,b.yaml", 3, 4, "100% wrong\nsecond line", "fix it", "some-code")
     line = d.github()
-    assert line == "::error file=C%3A\\plans\\a%2Cb.yaml,line=3,col=4::100%25 wrong%0Asecond line — fix it"
+    assert line == ("::error file=C%3A\\plans\\a%2Cb.yaml,line=3,col=4,title=some-code"
+                    "::100%25 wrong%0Asecond line — fix it")
     # A whole-file problem (line 0) still gets a position GitHub accepts.
     assert Diagnostic("x.yaml", 0, 0, "too big").github() == "::error file=x.yaml,line=1,col=1::too big"
 
@@ -266,7 +270,7 @@ def test_missing_content_folder(tmp_path: Path) -> None:
     result = run("validate", "--content", str(tmp_path / "nowhere"), "--format", "json")
     assert_clean_exit(result, 1)
     [d] = json.loads(result.stdout)
-    assert d["message"] == "content folder not found"
+    assert d["code"] == "no-content-folder" and d["message"] == "找不到内容文件夹"
 
 
 # -- the model ---------------------------------------------------------------------------------------
@@ -329,4 +333,47 @@ def test_minimal_fixture_covers_what_it_should() -> None:
 def test_project_content_validates() -> None:
     result = run("validate", "--content", str(PROJECT_CONTENT))
     assert_clean_exit(result, 0)
-    assert result.output.startswith("ok: ")
+    assert result.output.startswith("通过：")
+
+
+# -- what a reviewer checks ---------------------------------------------------------------------------
+
+
+def test_an_agency_changed_against_its_clause_is_caught_at_its_line(content: Path) -> None:
+    """The mistake the issue tried: the agency set to 区卫生健康委 while the clause says 区市场监管局负责."""
+    plan = content / "plans" / "hedong" / "2024.yaml"
+    lines = plan.read_text(encoding="utf-8").split("\n")
+    at = lines.index("            responsibility: 区市场监管局负责")
+    assert lines[at + 2] == "              - {name: 区市场监管局, role: 负责}"
+    lines[at + 2] = "              - {name: 区卫生健康委, role: 负责}"
+    plan.write_text("\n".join(lines), encoding="utf-8")
+    result = run("validate", "--content", str(content), "--format", "json")
+    assert_clean_exit(result, 1)
+    got = [(d["line"], d["code"]) for d in json.loads(result.stdout)]
+    assert got == [(at + 1, "clause-agency-not-listed"), (at + 3, "agency-not-in-clause")]
+
+
+def test_reworded_text_is_caught_at_its_line(content: Path) -> None:
+    plan = content / "plans" / "hedong" / "2024.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "强化企业主体责任，督促指导"
+    assert text.count(old) == 1
+    plan.write_text(text.replace(old, "强化企业主体责任，努力督促指导"), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    result = run("validate", "--content", str(content), "--format", "json")
+    assert_clean_exit(result, 1)
+    [d] = json.loads(result.stdout)
+    assert (d["line"], d["code"]) == (line, "text-not-in-source") and "努力督促" in d["message"]
+
+
+@pytest.mark.parametrize("name", ["agency_not_in_clause", "text_not_in_source"])
+def test_github_annotations_for_the_reviewer_checks(name: str, tmp_path: Path) -> None:
+    case = read_case(name)
+    result = run("validate", "--content", str(make_content(case, tmp_path)), "--format", "github")
+    assert_clean_exit(result, 1)
+    lines = result.stdout.strip("\n").split("\n")
+    assert len(lines) == len(case.expected)
+    for want, line in zip(case.expected, lines):
+        m = _GITHUB.match(line)
+        assert m and _ends_with(m["file"], want.path) and int(m["line"]) == want.line, line
+        assert m["code"] == want.code and want.message in m["message"]

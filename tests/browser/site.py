@@ -33,7 +33,7 @@ MINIMAL = ROOT / "tests" / "fixtures" / "valid" / "minimal"
 
 def build_site(content: Path, out: Path) -> Path:
     """Build content into out with the project's templates and static files."""
-    build(Project.at(ROOT, content=content, out=out))
+    build(Project.at(ROOT, content=content, out=out), drafts=True)  # every page a preview can show
     return out
 
 
