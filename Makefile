@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve build validate test clean
+.PHONY: setup serve build validate test system-deps screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,8 +25,30 @@ validate: $(STAMP)
 	$(BIN)/sitegen validate
 
 ## Set up and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
+## What the browser and HTML checks need from the system, installed only when missing
+## (Debian/Ubuntu: apt-get, with sudo unless root): Chromium, CJK fonts, a Java runtime for vnu.
+system-deps:
+	@missing=""; \
+	[ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk fontconfig"; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "make test needs:$$missing (install them, or set CHROMIUM=/path/to/chromium)" >&2; exit 1; \
+	  fi; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  echo "installing system packages:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+## Phone (360 px) and desktop (1280 px) screenshots of one page of each kind, or of
+## PAGES="/plans/hedong/2024/ /about/", into screenshots/
+screenshots: $(STAMP) system-deps
+	$(BIN)/python -m tests.browser.screenshot --out screenshots $(PAGES)
+
 clean:
-	rm -rf public $(VENV) *.egg-info
+	rm -rf public screenshots $(VENV) *.egg-info

@@ -1,0 +1,55 @@
+"""Session fixtures of the site-quality checks: one build, one server, one browser.
+
+Reusable by any browser test (the search tests build on them):
+  built_site  the seed site (content/) built once into a temp folder
+  site_url    that folder served over HTTP on 127.0.0.1 (a pagefind/ inside it too)
+  browser     one headless Debian Chromium for the whole session
+  open_page   a fresh page at a viewport width, closed after the test
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .site import SEED, BrowserMissing, build_site, launch, serve
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    return build_site(SEED, tmp_path_factory.mktemp("site") / "public")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Imported here so the plain-Python checks run even where Playwright is broken.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            b = launch(p)
+        except BrowserMissing as e:
+            pytest.fail(str(e), pytrace=False)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(width=1280, height=800) -> a Page in its own context."""
+    contexts = []
+
+    def _open(width: int = 1280, height: int = 800):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  is_mobile=width < 600, has_touch=width < 600)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
