@@ -8,6 +8,7 @@ from pathlib import Path
 from . import urls
 from .derive import derive
 from .model import Site
+from .outputs.search import search_files
 from .outputs.sitemap import robots, sitemap
 from .pages import Page, build_pages
 from .render import environment, render_page
@@ -37,14 +38,19 @@ class BuildResult:
 
 
 def render_site(project: Project) -> tuple[dict[str, bytes], BuildResult]:
-    """Everything the site is, as output path -> bytes; raises ContentError on bad content."""
+    """Everything the site is but its search index, as output path -> bytes; raises ContentError on bad content."""
+    files, result, _ = _render(project)
+    return files, result
+
+
+def _render(project: Project) -> tuple[dict[str, bytes], BuildResult, list[Page]]:
     site = load_site(project.content).site
     pages = build_pages(site, derive(site), site.about)
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
     files.update(extra_files(project, site, pages))
     measures = sum(len(p.measures()) for p in site.plans)
-    return files, BuildResult(len(site.plans), measures, len(pages))
+    return files, BuildResult(len(site.plans), measures, len(pages)), pages
 
 
 def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, bytes]:
@@ -58,7 +64,14 @@ def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, by
     return files
 
 
-def build(project: Project) -> BuildResult:
-    files, result = render_site(project)
+def build(project: Project, search: bool = True) -> BuildResult:
+    """Render, index for search (unless search=False), then write atomically.
+
+    The index is made before anything is written, so a failed Pagefind run
+    leaves the previous output as it was.
+    """
+    files, result, pages = _render(project)
+    if search:
+        files.update(search_files(pages, files))
     write_site(project.out, files, project.static)
     return result

@@ -66,19 +66,26 @@ def validate(content: Path | None, fmt: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="output folder (default: ./public)")
 @format_option
-def build_cmd(content: Path | None, out: Path | None, fmt: str) -> None:
-    """Validate, then write the site atomically (a failed build keeps the old output)."""
+@click.option("--no-search", is_flag=True, help="skip the search index (quicker local builds, benchmarks)")
+def build_cmd(content: Path | None, out: Path | None, fmt: str, no_search: bool) -> None:
+    """Validate, index for search, then write the site atomically (a failed build keeps the old output)."""
+    from .outputs.search import SearchError
+
     project = Project.at(_root(), content, out)
     started = time.perf_counter()
     try:
-        result = build(project)
+        result = build(project, search=not no_search)
     except ContentError as e:
         _report(e.diagnostics, fmt)
         click.echo("build failed: nothing written", err=True)
         sys.exit(1)
+    except SearchError as e:
+        click.echo(f"error: {e}", err=True)
+        click.echo("build failed: nothing written", err=True)
+        sys.exit(1)
     took = time.perf_counter() - started
     click.echo(f"built {result.pages} pages from {result.plans} plans ({result.measures} measures) "
-               f"into {project.out} in {took:.2f}s")
+               f"into {project.out}{' without the search index' if no_search else ''} in {took:.2f}s")
 
 
 @main.command()
