@@ -15,7 +15,7 @@ const BEFORE_WIDE = new RegExp(`\\s+(${MARKS}${WIDE})`, "gu");
 const DECIMAL_POINT = "\u4e36";
 const PAGE_SIZE = 10;
 const SUB_RESULTS = 5;
-const FILTERS = ["district", "year", "agency", "theme"];
+const FILTERS = ["kind", "district", "year", "agency", "theme"];
 
 /** The terms of a query: NFKC, lower case, split at spaces and punctuation (a decimal point stays). */
 export function terms(query) {
@@ -49,19 +49,28 @@ async function load(bundle) {
   return pagefind;
 }
 
+/** Does a list of word positions hold n consecutive ones (the phrase's characters)? */
+export function hasRun(locations, n) {
+  const at = new Set(locations);
+  return locations.some((l) => [...Array(n).keys()].every((i) => at.has(l + i)));
+}
+
 /**
- * Pages holding every term (an exact phrase each), ranked by Pagefind's score for the
- * same characters searched loosely (an exact search scores every page alike), or in the
- * year order Pagefind sorted them in.
+ * Pages holding every term (an exact phrase each): plans first, then the theme and duty
+ * pages quoting them, each group by Pagefind's score for the same characters searched
+ * loosely (an exact search scores every page alike); or in Pagefind's year order.
+ * Each result keeps its loose twin, whose sub-results list every place the phrase occurs
+ * (an exact search reports the first only).
  */
 export async function find(pf, query, filters, sort) {
   const ts = terms(query);
   if (!ts.length) {
     const s = await pf.search(null, { filters, sort });
-    return { results: s.results, counts: s.filters, terms: ts };
+    return { results: s.results.map((r) => ({ result: r })), counts: s.filters, terms: ts };
   }
   let kept = null;
   let first = null;
+  let twins = null;
   for (const t of ts) {
     const exact = await pf.search(phrase(t), { filters, sort });
     const loose = await pf.search(phrase(t).slice(1, -1), { filters });
@@ -70,6 +79,7 @@ export async function find(pf, query, filters, sort) {
     if (!first) {
       first = exact;
       kept = here;
+      twins = new Map(loose.results.map((r) => [r.id, r]));
     } else {
       for (const [id, score] of kept) {
         if (here.has(id)) kept.set(id, score + here.get(id));
@@ -78,9 +88,17 @@ export async function find(pf, query, filters, sort) {
     }
   }
   const results = first.results.filter((r) => kept.has(r.id));
-  if (!sort.year) results.sort((a, b) => kept.get(b.id) - kept.get(a.id));
-  // Filter counts are Pagefind's own, so exact for a single term only.
-  return { results, counts: ts.length === 1 ? first.filters : null, terms: ts };
+  if (!sort.year) {
+    const plans = await pf.search(phrase(ts[0]), { filters: { ...filters, kind: ["计划"] } });
+    const isPlan = new Set(plans.results.map((r) => r.id));
+    results.sort((a, b) => (isPlan.has(b.id) - isPlan.has(a.id)) || (kept.get(b.id) - kept.get(a.id)));
+  }
+  return {
+    results: results.map((r) => ({ result: r, twin: twins.get(r.id), words: phrase(ts[0]).split(" ").length })),
+    // Filter counts are Pagefind's own, so exact for a single term only.
+    counts: ts.length === 1 ? first.filters : null,
+    terms: ts,
+  };
 }
 
 function el(tag, attrs = {}, text = "") {
@@ -95,14 +113,19 @@ function metaLine(meta) {
   return parts.join(" · ");
 }
 
-function renderResult(d) {
+function renderResult(d, twin, words) {
   const li = el("li", { class: "search-result" });
   const h = el("h2");
   h.append(el("a", { href: d.url }, d.meta.title || d.url));
   li.append(h);
   const line = metaLine(d.meta);
   if (line) li.append(el("p", { class: "result-meta" }, line));
-  const subs = d.sub_results.filter((s) => s.url.includes("#"));
+  let subs = d.sub_results;
+  if (twin) {
+    const every = twin.sub_results.filter((s) => hasRun(s.locations, words));
+    if (every.length) subs = every;
+  }
+  subs = subs.filter((s) => s.url.includes("#"));
   if (!subs.length) {
     const p = el("p", { class: "excerpt" });
     p.innerHTML = tidy(d.excerpt); // Pagefind escapes the text; only <mark> is markup
@@ -173,9 +196,14 @@ function init() {
   async function showMore() {
     const id = run;
     const slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-    const data = await Promise.all(slice.map((r) => r.data()));
+    const data = await Promise.all(slice.map(async (r) => [await r.result.data(), r.twin && (await r.twin.data()), r.words]));
     if (id !== run) return;
-    for (const d of data) list.append(renderResult(d));
+    if (current.shown === 0 && current.terms.length) {
+      // A page named by the query (a theme, an agency) leads the first page of results.
+      const named = (d) => current.terms.every((t) => tidy(d.meta.title || "").normalize("NFKC").toLowerCase().includes(t));
+      data.sort((a, b) => named(b[0]) - named(a[0]));
+    }
+    for (const [d, twin, words] of data) list.append(renderResult(d, twin, words));
     current.shown += slice.length;
     more.hidden = current.shown >= current.results.length;
   }
@@ -185,9 +213,11 @@ function init() {
     const id = ++run;
     if (push !== undefined) history[push ? "pushState" : "replaceState"](null, "", toUrl(st));
     list.replaceChildren();
+    list.setAttribute("aria-busy", "true");
     more.hidden = true;
     if (!st.q && !Object.keys(st.filters).length) {
       status.textContent = "";
+      list.setAttribute("aria-busy", "false");
       return;
     }
     status.textContent = "正在搜索……";
@@ -196,18 +226,20 @@ function init() {
       pf = await load(bundle);
     } catch (e) {
       status.textContent = "搜索索引未能加载。可以改为按地区、年度、责任单位或主题浏览。";
+      list.setAttribute("aria-busy", "false");
       return;
     }
     const found = await find(pf, st.q, st.filters, st.sort);
     if (id !== run) return;
     fillOptions(found.counts, await pf.filters());
-    current = { results: found.results, shown: 0 };
+    current = { results: found.results, shown: 0, terms: found.terms };
     const what = st.q ? `“${st.q}”` : "所选条件";
     const narrowed = Object.keys(st.filters).length ? "（已筛选）" : "";
     status.textContent = found.results.length
       ? `${what}：找到 ${found.results.length} 个页面${narrowed}。`
       : `没有找到包含${what}的页面${narrowed}。可以换一个词，或减少筛选条件。`;
     await showMore();
+    if (id === run) list.setAttribute("aria-busy", "false");
   }
 
   fieldset.hidden = false;

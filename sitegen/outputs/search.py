@@ -46,7 +46,9 @@ _SPACES = re.compile(r"[ \t\r\n\f]{2,}")
 # plans), a word of its own: 6.9 -> 6 丶 9. The search page spells queries the same way.
 _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 DECIMAL_POINT = "\u4e36"
-FILTERS = {"district": "区", "year": "年度", "agency": "责任单位", "theme": "主题"}
+# A plan outranks the theme and duty pages that quote its tasks (they come next).
+PLAN_WEIGHT = 3
+FILTERS = {"kind": "类型", "district": "区", "year": "年度", "agency": "责任单位", "theme": "主题"}
 
 
 class SearchError(RuntimeError):
@@ -127,9 +129,17 @@ def page_facts(page: Page) -> dict:
     if kind == "plan":
         meta["plan"] = page.context["plan"]["title"]
         meta["status"] = page.context["plan"]["status"]
-    filters = {"district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
+    filters = {"kind": [_KIND_LABELS[kind]], "district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
                "theme": sorted({t["name"] for m in measures for t in m["themes"]})}
+    names = ""
+    if kind == "duty":
+        agency = page.context["agency"]
+        aliases = [n for n in agency.get("aliases", ()) if n != agency["name"]]
+        former = agency.get("former", [])
+        names = "；".join(p for p in (aliases and "又称" + "、".join(aliases), former and "曾称" + "、".join(former)) if p)
     return {"meta": {k: v for k, v in meta.items() if v},
+            "names": names,
+            "weight": PLAN_WEIGHT if kind == "plan" else 1,
             "filters": {k: v for k, v in filters.items() if v},
             "sort": {"year": str(max(years))} if years else {},
             "headings": {m["anchor"]: _heading(m, kind) for m in measures}}
@@ -153,7 +163,7 @@ def _facts_html(facts: dict) -> str:
 
 _HEADING = re.compile(r"h[1-6]")
 # Boilerplate repeated on every page: indexing it would make every page match its words.
-_NOT_INDEXED = {"legend", "permalink"}
+NOT_INDEXED = {"legend", "permalink"}
 _RAW = {"script", "style"}
 
 
@@ -166,6 +176,10 @@ class _IndexCopy(HTMLParser):
         self.out: list[str] = []
         self.raw = 0
         self.pending_id: str | None = None  # a section's id, for its heading
+        # A heading the site derives from its section's only task (span.derived) is that
+        # task's title: it takes the task's anchor, so a match in it lands on the task.
+        self.heading_at: int | None = None  # where in out the open section heading's tag is
+        self.derived_at: int | None = None  # that tag, once the heading proved derived
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], end: str = ">") -> str:
         body = "".join(f" {k}" if v is None else f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs)
@@ -179,20 +193,37 @@ class _IndexCopy(HTMLParser):
         if tag == "li" and "measure" in classes and a.get("id") in self.facts["headings"]:
             anchor = a["id"]
             self.out.append(self._tag(tag, [(k, v) for k, v in attrs if k != "id"]))
+            if self.derived_at is not None:
+                self.out[self.derived_at] = re.sub(r' id="[^"]*"', f' id="{html.escape(anchor)}"',
+                                                   self.out[self.derived_at], count=1)
+                self.derived_at = None
+                return
             self.out.append(f'<h6 id="{html.escape(anchor)}">{html.escape(spaced(self.facts["headings"][anchor]))}</h6>')
             return
         if tag == "section" and a.get("id"):
             self.pending_id = a["id"]
             self.out.append(self._tag(tag, [(k, v) for k, v in attrs if k != "id"]))
             return
-        if _NOT_INDEXED & set(classes):
+        if NOT_INDEXED & set(classes):
             attrs = [*attrs, ("data-pagefind-ignore", None)]
-        if _HEADING.fullmatch(tag) and self.pending_id and not a.get("id"):
-            attrs = [*attrs, ("id", self.pending_id)]
-            self.pending_id = None
-        self.out.append(self._tag(tag, attrs))
+        if "derived" in classes and self.heading_at is not None:
+            self.derived_at = self.heading_at
+        if _HEADING.fullmatch(tag):
+            self.derived_at = None
+            self.heading_at = None
+            if self.pending_id and not a.get("id"):
+                attrs = [*attrs, ("id", self.pending_id)]
+                self.pending_id = None
+                self.heading_at = len(self.out)
+        if "data-pagefind-body" not in a:
+            self.out.append(self._tag(tag, attrs))
         if "data-pagefind-body" in a:
+            if self.facts["weight"] != 1:
+                attrs = [*attrs, ("data-pagefind-weight", str(self.facts["weight"]))]
+            self.out.append(self._tag(tag, attrs))
             self.out.append(_facts_html(self.facts))
+            if self.facts["names"]:  # an agency's other names: found by them, not shown
+                self.out.append(f"<p>{html.escape(spaced(self.facts['names']), quote=False)}</p>")
 
     def handle_startendtag(self, tag, attrs):
         self.out.append(self._tag(tag, attrs, " />"))
@@ -200,6 +231,8 @@ class _IndexCopy(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _RAW:
             self.raw -= 1
+        if _HEADING.fullmatch(tag):
+            self.heading_at = None
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
