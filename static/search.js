@@ -13,7 +13,8 @@ const MARKS = "(?:<\\/?mark>)*";
 const AFTER_WIDE = new RegExp(`(${WIDE}${MARKS})\\s+`, "gu");
 const BEFORE_WIDE = new RegExp(`\\s+(${MARKS}${WIDE})`, "gu");
 const DECIMAL_POINT = "\u4e36";
-const PAGE_SIZE = 10;
+// Five at a time: each result fetches its page's fragment, and a plan's is 10-20 kB.
+const PAGE_SIZE = 5;
 const SUB_RESULTS = 5;
 const FILTERS = ["kind", "district", "year", "agency", "theme"];
 
@@ -89,9 +90,16 @@ export async function find(pf, query, filters, sort) {
   }
   const results = first.results.filter((r) => kept.has(r.id));
   if (!sort.year) {
-    const plans = await pf.search(phrase(ts[0]), { filters: { ...filters, kind: ["计划"] } });
-    const isPlan = new Set(plans.results.map((r) => r.id));
-    results.sort((a, b) => (isPlan.has(b.id) - isPlan.has(a.id)) || (kept.get(b.id) - kept.get(a.id)));
+    // Filters tell a result's kind and title before its data is fetched: a page the
+    // query names (a theme, an agency) leads, then plans, then the rest.
+    const ids = async (extra) => new Set((await pf.search(phrase(ts[0]), { filters: { ...filters, ...extra } }))
+      .results.map((r) => r.id));
+    const titles = Object.keys((await pf.filters()).title || {})
+      .filter((title) => ts.every((t) => title.normalize("NFKC").toLowerCase().includes(t)));
+    const named = titles.length ? await ids({ title: { any: titles } }) : new Set();
+    const plans = await ids({ kind: ["计划"] });
+    const rank = (r) => (named.has(r.id) ? 2 : 0) + (plans.has(r.id) ? 1 : 0);
+    results.sort((a, b) => (rank(b) - rank(a)) || (kept.get(b.id) - kept.get(a.id)));
   }
   return {
     results: results.map((r) => ({ result: r, twin: twins.get(r.id), words: phrase(ts[0]).split(" ").length })),
@@ -198,11 +206,6 @@ function init() {
     const slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
     const data = await Promise.all(slice.map(async (r) => [await r.result.data(), r.twin && (await r.twin.data()), r.words]));
     if (id !== run) return;
-    if (current.shown === 0 && current.terms.length) {
-      // A page named by the query (a theme, an agency) leads the first page of results.
-      const named = (d) => current.terms.every((t) => tidy(d.meta.title || "").normalize("NFKC").toLowerCase().includes(t));
-      data.sort((a, b) => named(b[0]) - named(a[0]));
-    }
     for (const [d, twin, words] of data) list.append(renderResult(d, twin, words));
     current.shown += slice.length;
     more.hidden = current.shown >= current.results.length;

@@ -129,7 +129,7 @@ def page_facts(page: Page) -> dict:
     if kind == "plan":
         meta["plan"] = page.context["plan"]["title"]
         meta["status"] = page.context["plan"]["status"]
-    filters = {"kind": [_KIND_LABELS[kind]], "district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
+    filters = {"kind": [_KIND_LABELS[kind]], "title": [page.title], "district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
                "theme": sorted({t["name"] for m in measures for t in m["themes"]})}
     names = ""
     if kind == "duty":
