@@ -20,6 +20,8 @@ files and are written by the same atomic swap.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
 import re
 import subprocess
@@ -288,6 +290,109 @@ def run_pagefind(docs: dict[str, str]) -> dict[str, bytes]:
     return files
 
 
+# --- reproducible output ---------------------------------------------------------------------
+# Pagefind 1.5.2 writes the values of each filter in hash-map order, so two runs over
+# the same pages differ in the filter files, their fingerprinted names, the metadata
+# file naming them, and its name in pagefind-entry.json. Everything else is stable.
+# The filter files are rewritten with their values sorted (their CBOR read and written
+# back exactly), renamed by a hash of their content, and the names carried through.
+
+_DCD = b"pagefind_dcd"  # Pagefind's header in front of the CBOR of its data files
+
+
+
+def _head(data, i):
+    b = data[i]; major, info = b >> 5, b & 31; i += 1
+    if info < 24: return major, info, i
+    n = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+    return major, int.from_bytes(data[i:i + n], "big"), i + n
+
+def _decode(data, i=0):
+    major, arg, i = _head(data, i)
+    if major == 0: return arg, i
+    if major == 1: return -1 - arg, i
+    if major == 2: return bytes(data[i:i + arg]), i + arg
+    if major == 3: return data[i:i + arg].decode("utf-8"), i + arg
+    if major == 4:
+        out = []
+        for _ in range(arg):
+            v, i = _decode(data, i); out.append(v)
+        return out, i
+    if major == 5:
+        out = []
+        for _ in range(arg):
+            k, i = _decode(data, i); v, i = _decode(data, i); out.append((k, v))
+        return ("map", out), i
+    raise ValueError(f"CBOR major type {major} not expected here")
+
+def _enc_head(major, arg):
+    if arg < 24: return bytes([major << 5 | arg])
+    for info, n in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * n): return bytes([major << 5 | info]) + arg.to_bytes(n, "big")
+
+def _encode(v):
+    if isinstance(v, bool) or v is None: raise ValueError(v)
+    if isinstance(v, int): return _enc_head(0, v) if v >= 0 else _enc_head(1, -1 - v)
+    if isinstance(v, bytes): return _enc_head(2, len(v)) + v
+    if isinstance(v, str): b = v.encode("utf-8"); return _enc_head(3, len(b)) + b
+    if isinstance(v, tuple) and v[0] == "map":
+        return _enc_head(5, len(v[1])) + b"".join(_encode(k) + _encode(x) for k, x in v[1])
+    if isinstance(v, list): return _enc_head(4, len(v)) + b"".join(_encode(x) for x in v)
+    raise ValueError(type(v))
+
+def _read(blob):
+    raw = gzip.decompress(blob)
+    assert raw.startswith(_DCD)
+    v, end = _decode(raw, len(_DCD)); assert end == len(raw)
+    assert _DCD + _encode(v) == raw
+    return v
+
+
+def _write(value) -> bytes:
+    return gzip.compress(_DCD + _encode(value), compresslevel=9, mtime=0)
+
+
+def _rename(value, names: dict[str, str]):
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return [_rename(v, names) for v in value]
+    if isinstance(value, tuple):
+        return ("map", [(_rename(k, names), _rename(v, names)) for k, v in value[1]])
+    return value
+
+
+def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's bundle with its filter files in a fixed order (see above)."""
+    out = dict(files)
+    names: dict[str, str] = {}
+    for path in sorted(p for p in files if p.endswith(".pf_filter")):
+        value = _read(files[path])
+        value = [value[0], sorted(value[1], key=lambda pair: pair[0])]
+        data = _write(value)
+        old = path.rsplit("/", 1)[1].removesuffix(".pf_filter")
+        lang = old.rsplit("_", 1)[0]
+        new = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
+        names[old] = new
+        del out[path]
+        out[path.replace(old, new)] = data
+    if not names:
+        return out
+    for path in sorted(p for p in files if p.endswith(".pf_meta")):
+        value = _rename(_read(files[path]), names)
+        # its list of filter files, [[name, file], ...], is in hash-map order too
+        value = [sorted(v) if isinstance(v, list) and v and all(
+            isinstance(x, list) and len(x) == 2 and x[1] in names.values() for x in v) else v for v in value]
+        meta = _write(value)
+        old = path.rsplit("/", 1)[1].removeprefix("pagefind.").removesuffix(".pf_meta")
+        new = f"{old.rsplit('_', 1)[0]}_{hashlib.sha256(meta).hexdigest()[:15]}"
+        del out[path]
+        out[path.replace(old, new)] = meta
+        entry = f"{BUNDLE}/pagefind-entry.json"
+        out[entry] = out[entry].replace(f'"{old}"'.encode(), f'"{new}"'.encode())
+    return out
+
+
 def search_files(pages: list[Page], files: dict[str, bytes]) -> dict[str, bytes]:
     """The search index of the rendered site (files as render_site returns them)."""
     docs = {}
@@ -297,5 +402,5 @@ def search_files(pages: list[Page], files: dict[str, bytes]) -> dict[str, bytes]
             docs[rel] = index_copy(page, files[rel].decode("utf-8"))
     if not docs:
         return {}
-    return run_pagefind(docs)
+    return canonical(run_pagefind(docs))
 
