@@ -278,9 +278,10 @@ class _Checker:
             for d in districts:
                 other = stems.setdefault(f"{k.slug}-{d.slug}", k.slug)
                 if other != k.slug:
-                    self.error(doc, (i, "slug"), f"kind '{k.slug}' in district '{d.slug}' and kind '{other}' "
-                               f"would share the data file {k.slug}-{d.slug}.csv",
-                               "choose a kind slug that is not another kind's slug plus a district's")
+                    self.error(doc, (i, "slug"), f"单位类别 '{k.slug}'（区 '{d.slug}'）与类别 '{other}' "
+                               f"会共用数据文件 {k.slug}-{d.slug}.csv",
+                               "换一个类别 slug，不要用另一类别的 slug 加上某个区的 slug",
+                               code="data-file-clash")
         for where, name, first, second in registry.clashes:
             scope = f"（{where} 区）" if where else ""
             self.error(doc, (index[second],), f"单位名称 '{name}'{scope} 同时列在 "
@@ -316,8 +317,8 @@ class _Checker:
                            f"把文件命名为 {plan.year}.yaml，或改正 `year`", code="wrong-year-filename")
 
         if plan.updated and plan.date and plan.updated < plan.date:
-            self.error(doc, ("updated",), f"'updated' {plan.updated} is before the plan's date {plan.date}",
-                       "`updated` is the day this plan was last corrected here; correct the date")
+            self.error(doc, ("updated",), f"updated（{plan.updated}）早于计划的 date（{plan.date}）",
+                       "updated 是本计划最后一次在此更正的日期；请改正日期", code="updated-before-date")
 
         if have["districts.yaml"] and plan.district not in district_slugs:
             self.error(doc, ("district",), f"未知的区 '{plan.district}'",
