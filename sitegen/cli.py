@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 invalid content (or a failed step), 2 usage error.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -23,6 +24,29 @@ FORMATS = click.Choice(["text", "github", "json"])
 def _root() -> Path:
     # The project folder is the working directory: commands are run from a checkout.
     return Path.cwd()
+
+
+CACHE_DIR = ".sitegen-cache"  # in the project folder; git ignores it
+
+
+def _plan_cache(project: Project, fresh: bool):
+    """The checked-plan cache for this content folder (see validate.PlanCache), and its file."""
+    from .validate import PlanCache
+
+    key = hashlib.blake2b(str(project.content.resolve()).encode(), digest_size=6).hexdigest()
+    path = _root() / CACHE_DIR / f"plans-{key}.pickle"
+    return (PlanCache() if fresh else PlanCache.load(path)), path
+
+
+def _save_cache(cache, path: Path) -> None:
+    try:
+        cache.save(path)
+    except OSError:  # a read-only checkout: the next run is only slower
+        pass
+
+
+cache_option = click.option("--no-cache", is_flag=True,
+                            help=f"check every plan anew, ignoring {CACHE_DIR}/ (it is still refreshed)")
 
 
 def _report(diags: list[Diagnostic], fmt: str) -> None:
@@ -44,16 +68,20 @@ def main() -> None:
 @main.command()
 @content_option
 @format_option
-def validate(content: Path | None, fmt: str) -> None:
+@cache_option
+def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
     """Check all content; print every problem as file:line:col."""
     from .validate import load_site
 
     project = Project.at(_root(), content)
+    cache, cache_path = _plan_cache(project, no_cache)
     try:
-        loaded = load_site(project.content)
+        loaded = load_site(project.content, cache)
     except ContentError as e:
+        _save_cache(cache, cache_path)  # the plans that passed need no second check
         _report(e.diagnostics, fmt)
         sys.exit(1)
+    _save_cache(cache, cache_path)
     if fmt == "json":
         click.echo("[]")
     elif fmt == "text":
@@ -70,15 +98,19 @@ def validate(content: Path | None, fmt: str) -> None:
 @click.option("--drafts", is_flag=True, help="include 草稿 plans (serve and deploy previews do)")
 @format_option
 @click.option("--no-search", is_flag=True, help="skip the search index (quicker local builds, benchmarks)")
-def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no_search: bool) -> None:
+@cache_option
+def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no_search: bool,
+              no_cache: bool) -> None:
     """Validate, index for search, then write the site atomically (a failed build keeps the old output)."""
     from .outputs.search import SearchError
 
     project = Project.at(_root(), content, out)
     started = time.perf_counter()
+    cache, cache_path = _plan_cache(project, no_cache)
     try:
-        result = build(project, drafts=drafts, search=not no_search)
+        result = build(project, drafts=drafts, search=not no_search, cache=cache)
     except ContentError as e:
+        _save_cache(cache, cache_path)
         _report(e.diagnostics, fmt)
         click.echo("生成失败：未写入任何文件", err=True)
         sys.exit(1)
@@ -86,6 +118,7 @@ def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no
         click.echo(f"错误：{e}", err=True)
         click.echo("生成失败：未写入任何文件", err=True)
         sys.exit(1)
+    _save_cache(cache, cache_path)
     took = time.perf_counter() - started
     left_out = f"，未含草稿 {result.drafts_left_out} 份（加 --drafts 可包含）" if result.drafts_left_out else ""
     no_index = "（未生成搜索索引）" if no_search else ""

@@ -67,7 +67,32 @@ class Indexes:
     diff_to: dict[str, DiffSpec]  # plan key -> the district diff that ends at that plan
 
 
-def derive(site: Site) -> Indexes:
+class DiffCache:
+    """Diffs by the two plan objects they compare (a plan cache hands back the same object for
+    an unchanged file), valid while the registries a diff reads are unchanged."""
+
+    def __init__(self) -> None:
+        self.registries: tuple | None = None
+        self.entries: dict[tuple[int, int], tuple[Plan, Plan, PlanDiff]] = {}
+        self.computed = 0
+
+    def get(self, old: Plan, new: Plan, site: Site) -> PlanDiff:
+        registries = (site.agencies, site.metrics, site.themes)
+        if self.registries != registries:
+            self.registries, self.entries = registries, {}
+        hit = self.entries.get((id(old), id(new)))
+        if hit is not None and hit[0] is old and hit[1] is new:
+            return hit[2]
+        self.computed += 1
+        diff = diff_plans(old, new, site)
+        self.entries[(id(old), id(new))] = (old, new, diff)
+        return diff
+
+    def keep_only(self, pairs: set[tuple[int, int]]) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in pairs}
+
+
+def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     registry = Registry(site.agencies)
     order = {d.slug: i for i, d in enumerate(site.districts)}
     plans = sorted(site.plans, key=lambda p: (order.get(p.district, len(order)), p.year))
@@ -98,6 +123,8 @@ def derive(site: Site) -> Indexes:
             by_metric_add(by_metric, plan, m, False)
 
     specs = site_diffs(site)
+    if cache is not None:
+        cache.keep_only({(id(s.old), id(s.new)) for s in specs})
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
         plans_by_district={d: tuple(ps) for d, ps in by_district.items()},
@@ -110,7 +137,8 @@ def derive(site: Site) -> Indexes:
         by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
                    for k, v in by_metric.items()},
         neighbours=_neighbours(by_district),
-        diffs=tuple((spec, diff_plans(spec.old, spec.new, site)) for spec in specs),
+        diffs=tuple((spec, cache.get(spec.old, spec.new, site) if cache else diff_plans(spec.old, spec.new, site))
+                    for spec in specs),
         diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +32,63 @@ Loc = tuple[str | int, ...]
 _constructor = yaml.SafeLoader("")
 
 
-@dataclass
 class Document:
-    """One loaded file: its data and where every value and key starts."""
+    """One loaded file: its data and where every value and key starts.
 
-    path: str  # as shown in messages
-    data: Any
-    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # value start, 1-based
-    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # key start, 1-based
-    lines: list[str] = field(default_factory=list, repr=False)  # the text, to place a paragraph of a value
+    The marks are made only when asked for (by a message about the file): the
+    fast parse builds the data alone, and a file is parsed again with marks only
+    when something in it must be located.
+    """
+
+    def __init__(self, path: str, data: Any, marks: dict | None = None, key_marks: dict | None = None,
+                 lines: list[str] | None = None, text: str | None = None):
+        self.path = path  # as shown in messages
+        self.data = data
+        self._marks = marks  # value start, 1-based
+        self._key_marks = key_marks  # key start, 1-based
+        self._lines = lines
+        self._text = text
+
+    @classmethod
+    def unread(cls, path: Path) -> Document:
+        """A file known to be well formed (a cached plan), read only if a message must point into it."""
+        doc = cls(display_path(path), None)
+        doc._file = path
+        return doc
+
+    _file: Path | None = None
+
+    def _read(self) -> str:
+        if self._text is None and self._file is not None:
+            self._text = self._file.read_bytes().decode("utf-8-sig")
+        return self._text or ""
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r})"
+
+    @property
+    def lines(self) -> list[str]:  # the text, to place a paragraph of a value
+        if self._lines is None:
+            self._lines = self._read().splitlines()
+        return self._lines
+
+    @property
+    def marks(self) -> dict[Loc, tuple[int, int]]:
+        if self._marks is None:
+            self._mark_up()
+        return self._marks  # type: ignore[return-value]
+
+    @property
+    def key_marks(self) -> dict[Loc, tuple[int, int]]:
+        if self._key_marks is None:
+            self._mark_up()
+        return self._key_marks  # type: ignore[return-value]
+
+    def _mark_up(self) -> None:
+        marked = parse_text(self._read(), self.path, marks=True)
+        if self.data is None:
+            self.data = marked.data
+        self._marks, self._key_marks = marked._marks or {}, marked._key_marks or {}
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column for loc, falling back to the nearest enclosing value."""
@@ -121,7 +168,21 @@ def load_file(path: Path) -> Document:
     return parse_text(text, shown)
 
 
-def parse_text(text: str, shown: str) -> Document:
+def parse_text(text: str, shown: str, *, marks: bool = False) -> Document:
+    """Parse one file's text. Without marks, the quick path builds the data from the event stream;
+    anything it does not accept (an alias, a tag, a duplicate key, bad YAML…) is handed to the
+    marked path, which says exactly where."""
+    if not marks:
+        try:
+            data = _quick(text)
+        except _Slow:
+            pass
+        else:
+            return Document(shown, data, text=text)
+    return _parse_marked(text, shown)
+
+
+def _parse_marked(text: str, shown: str) -> Document:
     def fail(mark: Any, message: str, hint: str = "", code: str = "") -> LoadError:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         return LoadError(Diagnostic(shown, line, col, message, hint, code))
@@ -166,7 +227,7 @@ def parse_text(text: str, shown: str) -> Document:
     except yaml.YAMLError as e:
         raise fail(None, f"YAML 错误：{e}".replace("\n", " "), code="yaml-error") from None
 
-    doc = Document(shown, None, lines=text.splitlines())
+    doc = Document(shown, None, {}, {}, text=text)
     if node is None:
         return doc
     doc.data = _build(node, (), doc)
@@ -211,3 +272,89 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     except (yaml.constructor.ConstructorError, ValueError):
         # e.g. a timestamp-looking value that is no real date (2023-02-30 raises ValueError): keep the text
         return node.value
+
+
+# -- the quick path: data from the C parser's events, no nodes, no marks -------------------
+
+class _Slow(Exception):
+    """Something the quick path leaves to the marked one (which reports it where it is)."""
+
+
+_RESOLVERS = _Loader.yaml_implicit_resolvers
+_CONSTRUCTORS = _constructor.yaml_constructors
+_STR = "tag:yaml.org,2002:str"
+_NFC = unicodedata.normalize
+_ScalarEvent, _MapStart, _SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_Skip = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)
+
+
+def _typed(value: str, implicit) -> Any:
+    """A scalar typed as yaml.safe_load types it (the resolver's rules), strings NFC."""
+    if implicit[0]:
+        for tag, regexp in _RESOLVERS.get(value[:1] if value else "", ()):
+            if regexp.match(value):
+                if tag == _STR:
+                    break
+                try:
+                    return _CONSTRUCTORS[tag](_constructor, yaml.ScalarNode(tag, value))
+                except (yaml.constructor.ConstructorError, ValueError):
+                    return value
+    return _NFC("NFC", value)
+
+
+def _quick(text: str) -> Any:
+    if not text.strip():
+        raise _Slow
+    stack: list = []  # containers being filled
+    keys: list = []  # for each open mapping, the key waiting for its value (_NOKEY when none)
+    root: Any = None
+    docs = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            cls = type(event)
+            if cls is _ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Slow
+                value = _typed(event.value, event.implicit)
+            elif cls is _MapStart or cls is _SeqStart:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Slow
+                value = {} if cls is _MapStart else []
+            elif cls is _MapEnd or cls is _SeqEnd:
+                stack.pop()
+                if cls is _MapEnd:
+                    keys.pop()
+                continue
+            elif cls in _Skip:
+                if cls is yaml.DocumentStartEvent:
+                    docs += 1
+                    if docs > 1:
+                        raise _Slow  # yaml.compose refuses a second document
+                continue
+            else:  # an alias
+                raise _Slow
+            if not stack:
+                root = value
+            else:
+                top = stack[-1]
+                if type(top) is list:
+                    top.append(value)
+                elif keys[-1] is _NOKEY:
+                    if cls is not _ScalarEvent or value in top:
+                        raise _Slow  # a key that is no plain word, or a duplicate
+                    keys[-1] = value
+                    continue
+                else:
+                    top[keys[-1]] = value
+                    keys[-1] = _NOKEY
+            if cls is not _ScalarEvent:
+                stack.append(value)
+                if cls is _MapStart:
+                    keys.append(_NOKEY)
+    except (yaml.YAMLError, TypeError):  # TypeError: an unhashable key
+        raise _Slow from None
+    return root
+
+
+_NOKEY = object()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from .build import Project, build
+from .build import Builder, Project
 from .diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
 from .model import SiteInfo
 from .pages import Page
@@ -56,12 +56,24 @@ class _State:
             return self.version
 
 
-def rebuild(project: Project, state: _State) -> None:
+def rebuild(builder: Builder, state: _State) -> None:
+    """One build after a change: the builder re-renders only the pages the change touches."""
+    project = builder.project
+    with _one_build:
+        _rebuild(builder, project, state)
+
+
+_one_build = threading.Lock()  # the watcher's first batch may come while the first build runs
+
+
+def _rebuild(builder: Builder, project: Project, state: _State) -> None:
     started = time.perf_counter()
     try:
-        result = build(project, drafts=True)
+        # No search index in the preview: Pagefind over every page would outlast the edit it shows.
+        result = builder.build(search=False)
         errors: list[Diagnostic] = []
-        click.echo(f"已生成 {result.pages} 个页面（含草稿），用时 {time.perf_counter() - started:.2f} 秒")
+        click.echo(f"已生成 {result.pages} 个页面（含草稿，其中重新渲染 {result.rendered} 个），"
+                   f"用时 {time.perf_counter() - started:.2f} 秒")
     except ContentError as e:
         errors = e.diagnostics
         click.echo(format_diagnostics(errors), err=True)
@@ -104,16 +116,17 @@ def error_page(project: Project, errors: list[Diagnostic]) -> bytes:
                 f'<body><h1>内容有误，网站未更新</h1><ol>{items}</ol></body></html>').encode()
 
 
-def _watch(project: Project, state: _State, stop: threading.Event) -> None:
+def _watch(builder: Builder, state: _State, stop: threading.Event) -> None:
     from watchfiles import watch
 
+    project = builder.project
     folders = [str(p) for p in (project.content, project.templates, project.static) if p.is_dir()]
     if not folders:
         return
     # Each batch of changes (saves close together are one batch) is one rebuild; changes made
     # while a rebuild runs are queued by the watcher and come as the next batch.
     for _ in watch(*folders, stop_event=stop, debounce=1600, step=50, raise_interrupt=False):
-        rebuild(project, state)
+        rebuild(builder, state)
 
 
 def _reload_tag(version: int) -> bytes:
@@ -132,8 +145,12 @@ def serve(project: Project, host: str, port: int) -> None:
         raise
     stop = threading.Event()
     # The watcher starts before the first build, so a save during that build is seen.
-    threading.Thread(target=_watch, args=(project, state, stop), daemon=True).start()
-    rebuild(project, state)
+    # One builder for the session: it keeps what each build made, so a save re-renders only
+    # the pages that depend on what was saved (see build.Builder). Both builds run one at a time.
+    # Rendering stays in this process: forking a process that runs server threads is unsafe.
+    builder = Builder(project, drafts=True, workers=1)
+    threading.Thread(target=_watch, args=(builder, state, stop), daemon=True).start()
+    rebuild(builder, state)
     click.echo(f"正在预览 {project.out}：http://{host}:{port}/（按 Ctrl+C 停止）")
     try:
         server.serve_forever()

@@ -7,6 +7,8 @@ MkDocs does with its config), so an editor fixes a pull request in one pass.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import pickle
 import types
 import typing
 from dataclasses import dataclass
@@ -59,15 +61,90 @@ class Loaded:
     documents: dict[str, Document]  # plan key (district/year) -> its document
 
 
-def load_site(content: Path) -> Loaded:
-    """Load and check everything under content/, or raise ContentError with every problem."""
-    return _Checker(Path(content)).run()
+def load_site(content: Path, cache: PlanCache | None = None) -> Loaded:
+    """Load and check everything under content/, or raise ContentError with every problem.
+    With a cache, a plan file checked before against the same registries and source is not
+    parsed or checked again."""
+    return _Checker(Path(content), cache).run()
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# The checks a cached plan passed are the code's: a change to any of these files empties the cache.
+_CHECK_CODE = ("validate.py", "model.py", "load.py", "faithful.py", "registry.py", "diagnostics.py")
+
+
+def _code_fingerprint() -> bytes:
+    here = Path(__file__).parent
+    return _sha(b"".join((here / name).read_bytes() for name in _CHECK_CODE))
+
+
+class PlanCache:
+    """Plans that passed every per-file check, by the bytes they were checked against.
+
+    An entry holds the plan file's hash, the registries' hash and its source text's hash;
+    it is used only when all three are as they were, so a cached plan is one that the
+    full check would pass again. Plans with problems are never cached: their messages
+    are always made afresh. Kept in memory by `sitegen serve`, on disk by `sitegen build`
+    and `sitegen validate` (.sitegen-cache/).
+    """
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[bytes, bytes, str | None, bytes | None, Plan]] = {}
+        self.hits = 0
+
+    def get(self, rel: str, sha: bytes, registries: bytes, content: Path) -> Plan | None:
+        entry = self.entries.get(rel)
+        if entry is None or entry[0] != sha or entry[1] != registries:
+            return None
+        source, source_sha = entry[2], entry[3]
+        if source is not None:
+            try:
+                if _sha((content / "sources" / source).read_bytes()) != source_sha:
+                    return None
+            except OSError:
+                return None
+        self.hits += 1
+        return entry[4]
+
+    def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> None:
+        source = plan.source.file if plan.source else None
+        source_sha = _sha((content / "sources" / source).read_bytes()) if source else None
+        self.entries[rel] = (sha, registries, source, source_sha, plan)
+
+    def keep_only(self, rels: set[str]) -> None:
+        for rel in set(self.entries) - rels:
+            del self.entries[rel]
+
+    @classmethod
+    def load(cls, path: Path) -> PlanCache:
+        cache = cls()
+        try:
+            with open(path, "rb") as f:
+                version, code, entries = pickle.load(f)
+            if version == cls.VERSION and code == _code_fingerprint():
+                cache.entries = entries
+        except Exception:  # a missing, old or damaged cache is an empty one
+            pass
+        return cache
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump((self.VERSION, _code_fingerprint(), self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
 
 
 class _Checker:
-    def __init__(self, content: Path):
+    def __init__(self, content: Path, cache: PlanCache | None = None):
         self.content = content
         self.diags: list[Diagnostic] = []
+        self.cache = cache
 
     def error(self, doc: Document, loc, message: str, hint: str = "", *, key: bool = False, code: str) -> None:
         self.diags.append(doc.diag(tuple(loc), message, hint, key=key, code=code))
@@ -139,8 +216,25 @@ class _Checker:
         about_path = self.content / ABOUT_FILE
         about = about_path.read_text(encoding="utf-8") if about_path.is_file() else ""
 
+        # The cache is trusted only against registries that all loaded.
+        registries_sha = None
+        if self.cache is not None and len(registries) == len(REGISTRIES):
+            registries_sha = _sha(b"\0".join((self.content / n).read_bytes() for n in REGISTRIES))
         plans: list[tuple[Document, Plan]] = []
+        cached: set[int] = set()  # ids of plans that come checked from the cache
+        fresh: dict[int, tuple[str, bytes]] = {}  # id of a plan checked now -> (rel path, file hash)
         for path in self.plan_files():
+            rel = path.relative_to(self.content).as_posix()
+            if registries_sha is not None:
+                try:
+                    sha = _sha(path.read_bytes())
+                except OSError:
+                    sha = None
+                plan = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
+                if plan is not None:
+                    plans.append((Document.unread(path), plan))
+                    cached.add(id(plan))
+                    continue
             doc = self.read(path)
             if doc is None:
                 continue
@@ -151,6 +245,8 @@ class _Checker:
             plan = self.typed(doc, TypeAdapter(Plan), Plan)
             if plan is not None:
                 plans.append((doc, plan))
+                if registries_sha is not None and sha is not None:
+                    fresh[id(plan)] = (rel, sha)
 
         def records(name: str) -> tuple:
             return registries.get(name, (None, ()))[1]
@@ -167,7 +263,11 @@ class _Checker:
         metric_by_slug = {m.slug: m for m in metrics}
         seen: dict[tuple[str, int], Document] = {}
         for doc, plan in plans:
-            self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
+            if id(plan) not in cached:
+                before = len(self.diags)
+                self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
+                if len(self.diags) == before and id(plan) in fresh:
+                    self.cache.put(*fresh[id(plan)], registries_sha, self.content, plan)
             key = (plan.district, plan.year)
             if key in seen:
                 self.error(doc, ("year",), f"{plan.district} {plan.year} 年有第二份计划"
@@ -179,6 +279,8 @@ class _Checker:
         self.check_was(plans)
         comparisons = self.comparisons(plans, district_slugs if have["districts.yaml"] else None)
 
+        if self.cache is not None:
+            self.cache.keep_only({p.relative_to(self.content).as_posix() for p in self.plan_files()})
         if self.diags:
             raise ContentError(self.diags)
         plans.sort(key=lambda dp: (dp[1].district, dp[1].year))

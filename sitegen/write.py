@@ -2,6 +2,8 @@
 
 Pages go to a fresh sibling folder; only when every page is written is it
 swapped into place, so a failed build leaves the last good output untouched.
+A rebuild hard-links the pages it did not re-render from the current output
+into the new folder (a link costs a directory entry, not a copy).
 """
 
 from __future__ import annotations
@@ -12,21 +14,60 @@ import tempfile
 from pathlib import Path
 
 
+class Staging:
+    """The next output folder, filled file by file, then swapped in for out/."""
+
+    def __init__(self, out: Path, static: Path | None = None):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self._dirs: set[Path] = set()
+        # Static files first: a generated file of the same name (filters.css) is written over them.
+        if static is not None and static.is_dir():
+            try:
+                shutil.copytree(static, self.root / "static", dirs_exist_ok=True)
+            except BaseException:
+                self.abort()
+                raise
+
+    def _parent(self, target: Path) -> None:
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.root / rel
+        self._parent(target)
+        target.write_bytes(data)
+
+    def link(self, rel: str) -> None:
+        """The current output's file, unchanged, into the new folder."""
+        target = self.root / rel
+        self._parent(target)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(self.out / rel, target)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(self.out / rel, target)
+
+    def commit(self) -> None:
+        _swap(self.root, self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 def write_site(out: Path, files: dict[str, bytes], static: Path | None = None) -> None:
     """Replace out/ with exactly these files (paths relative to out, '/'-separated)."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging = Staging(out, static)
     try:
-        if static is not None and static.is_dir():
-            shutil.copytree(static, staging / "static", dirs_exist_ok=True)
         for rel, data in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _swap(staging, out)
+            staging.write(rel, data)
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abort()
         raise
 
 

@@ -1,0 +1,185 @@
+"""Incremental rebuilds (build.Builder): after each kind of edit, the output is byte for byte
+what a full build makes, and exactly the pages that depend on the edit were rendered again."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import Builder, Project, _prepare, render_site
+from sitegen.load import parse_text
+from sitegen.validate import PlanCache, load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
+make_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_corpus)
+
+# Three districts, two years each (district diffs), with editor comparisons across districts.
+DISTRICT = "hedong-01"
+PLAN = f"plans/{DISTRICT}/2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "content"
+    make_corpus.make_corpus(6, path, years=2)
+    return path
+
+
+@pytest.fixture
+def site(tmp_path, corpus) -> tuple[Project, Builder]:
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    project = Project(content, tmp_path / "public", templates, ROOT / "static")
+    builder = Builder(project, workers=1)
+    builder.build(search=False)
+    assert len(builder.rendered) > 100  # the first build renders everything
+    return project, builder
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def full_build(project: Project) -> dict[str, bytes]:
+    """What a build from nothing writes: render_site's files over the static folder."""
+    files, _ = render_site(project)
+    static = {f"static/{k}": v for k, v in tree(project.static).items()}
+    return {**static, **files}
+
+
+def deps(project: Project) -> dict[str, frozenset[str]]:
+    _, _, pages, _ = _prepare(project, False)
+    return {str(p.out_path): p.deps for p in pages}
+
+
+def rebuild(project: Project, builder: Builder) -> set[str]:
+    builder.build(search=False)
+    assert tree(project.out) == full_build(project)
+    return builder.rendered
+
+
+def expected_after(before: dict[str, frozenset[str]], after: dict[str, frozenset[str]], changed: set[str]) -> set[str]:
+    """Pages that are new, whose dependencies changed, or that depend on a changed file."""
+    return {url for url, d in after.items() if before.get(url) != d or d & changed}
+
+
+def test_unchanged_content_renders_nothing(site):
+    project, builder = site
+    assert rebuild(project, builder) == set()
+
+
+def test_plan_text_edit(site):
+    project, builder = site
+    before = deps(project)
+    path = project.content / PLAN
+    text = path.read_text(encoding="utf-8")
+    doc = parse_text(text, PLAN)
+    measure = doc.data["parts"][0]["items"][0]["measures"][0] if "items" in doc.data["parts"][0] \
+        else doc.data["parts"][0]["measures"][0]
+    old = measure["text"].split("\n")[0]
+    new = old[: len(old) // 2]  # still in the source: a shorter transcription of the paragraph
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    rendered = rebuild(project, builder)
+    assert rendered == expected_after(before, deps(project), {PLAN})
+    # What the edit touches, by name…
+    for page in ("plans/hedong-01/2024/index.html", "districts/hedong-01/index.html", "years/2024/index.html",
+                 "diffs/hedong-01/2023-2024/index.html", "index.html", "districts/index.html"):
+        assert page in rendered, page
+    assert any(p.startswith("agencies/") and "/hedong-01/" in p for p in rendered)  # its agencies' duty pages
+    assert any(p.startswith("themes/") for p in rendered)
+    # …and what it does not: other districts' plans, districts, duty pages, diffs; the other year.
+    untouched = {p for p in before if ("futian-01" in p or "hongqiao-01" in p or p.startswith("years/2023/"))
+                 and not p.startswith("compare/")}  # an editor comparison may pair hedong-01 with them
+    assert untouched and not rendered & untouched, sorted(rendered & untouched)
+    assert len(rendered) < len(before) / 2
+
+
+def test_registry_rename(site):
+    project, builder = site
+    before = deps(project)
+    path = project.content / "agencies.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("label: 市场监管\n", "label: 市场监督管理\n", 1), encoding="utf-8")
+
+    rendered = rebuild(project, builder)
+    assert rendered == expected_after(before, deps(project), {"agencies.yaml"})
+    assert "about/index.html" not in rendered and "search/index.html" not in rendered
+
+
+def test_template_change_renders_every_page(site):
+    project, builder = site
+    base = project.templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- changed -->\n</body>", 1),
+                    encoding="utf-8")
+    rendered = rebuild(project, builder)
+    assert rendered == set(deps(project))
+
+
+def test_new_plan(site):
+    project, builder = site
+    before = deps(project)
+    old = project.content / "plans" / DISTRICT / "2024.yaml"
+    new = old.with_name("2025.yaml")
+    new.write_text(old.read_text(encoding="utf-8").replace("year: 2024", "year: 2025", 1)
+                   .replace("2024 年食品安全", "2025 年食品安全", 1)
+                   .replace(f"file: {DISTRICT}-2024.txt", f"file: {DISTRICT}-2025.txt"), encoding="utf-8")
+    source = project.content / "sources" / f"{DISTRICT}-2024.txt"
+    text = source.read_text(encoding="utf-8")
+    source.with_name(f"{DISTRICT}-2025.txt").write_text(text.replace("2024 年食品安全", "2025 年食品安全", 1),
+                                                         encoding="utf-8")
+    after = deps(project)
+    rendered = rebuild(project, builder)
+    assert rendered == expected_after(before, after, {f"plans/{DISTRICT}/2025.yaml", f"sources/{DISTRICT}-2025.txt"})
+    assert {"plans/hedong-01/2025/index.html", "diffs/hedong-01/2024-2025/index.html", "years/2025/index.html",
+            "plans/hedong-01/2024/index.html"} <= rendered  # 2024's page now links to 2025
+    assert not any("futian-01" in p for p in rendered)
+
+
+def test_deleted_plan(site):
+    project, builder = site
+    before = deps(project)
+    (project.content / "plans" / "futian-01" / "2023.yaml").unlink()
+    after = deps(project)
+    rendered = rebuild(project, builder)
+    assert rendered == expected_after(before, after, {"plans/futian-01/2023.yaml"})
+    assert "plans/futian-01/2024/index.html" in rendered  # no previous year any more
+    assert not (project.out / "plans" / "futian-01" / "2023").exists()
+    assert not (project.out / "diffs" / "futian-01").exists()
+
+
+def test_a_broken_edit_keeps_the_output_and_the_next_build_catches_up(site):
+    project, builder = site
+    path = project.content / PLAN
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("year: 2024", "year: 2024\nyear: 2024", 1), encoding="utf-8")
+    with pytest.raises(Exception):
+        builder.build(search=False)
+    path.write_text(good.replace("label:", "label:", 1) + "notes: 备注\n", encoding="utf-8")
+    assert "plans/hedong-01/2024/index.html" in rebuild(project, builder)
+
+
+def test_plan_cache_returns_checked_plans_and_rechecks_changed_ones(corpus, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    cache = PlanCache()
+    first = load_site(content, cache).site
+    assert cache.hits == 0 and len(cache.entries) == len(first.plans)
+    again = load_site(content, cache).site
+    assert cache.hits == len(first.plans) and again.plans == first.plans
+    # A changed source text invalidates its plan's entry: the plan is checked against it again.
+    source = content / "sources" / f"{DISTRICT}-2024.txt"
+    source.write_text("被替换的原文\n", encoding="utf-8")
+    with pytest.raises(Exception) as e:
+        load_site(content, cache)
+    assert "text-not-in-source" in {d.code for d in e.value.diagnostics}
+    # Saved and loaded, the cache holds the same entries.
+    cache.save(tmp_path / "cache.pickle")
+    assert PlanCache.load(tmp_path / "cache.pickle").entries.keys() == cache.entries.keys()
