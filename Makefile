@@ -8,7 +8,7 @@ PORT ?= 8000
 FORMAT ?= text
 DRAFTS ?=
 
-.PHONY: setup serve build validate test system-deps screenshots clean
+.PHONY: setup serve build validate test system-deps screenshots bench bench-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,10 +49,26 @@ system-deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+## Benchmark (not part of make test): a synthetic corpus of PLANS plans (default 1000, never in
+## content/), timed validate, builds, diff, one-plan rebuild, and Hugo on the same pages (docs/performance.md).
+PLANS ?= 1000
+REPEAT ?= 1
+bench: $(STAMP) bench-deps
+	$(BIN)/python benchmarks/bench.py --plans $(PLANS) --repeat $(REPEAT)
+
+## Hugo (Debian's package) for the comparison run, installed only when missing
+bench-deps:
+	@command -v hugo >/dev/null 2>&1 || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "make bench needs hugo" >&2; exit 1; fi; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  echo "installing system packages: hugo"; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hugo >/dev/null; }
+
 ## Phone (360 px) and desktop (1280 px) screenshots of one page of each kind, or of
 ## PAGES="/plans/hedong/2024/ /about/", into screenshots/
 screenshots: $(STAMP) system-deps
 	$(BIN)/python -m tests.browser.screenshot --out screenshots $(PAGES)
 
 clean:
-	rm -rf public screenshots $(VENV) *.egg-info
+	rm -rf public screenshots .sitegen-cache $(VENV) *.egg-info

@@ -58,6 +58,11 @@ class Document:
 
     _file: Path | None = None
 
+    def release(self) -> None:
+        """Drop the data and text (a checked plan lives on as its model); read again if ever needed."""
+        if self._file is not None:
+            self.data, self._text, self._lines, self._marks, self._key_marks = None, None, None, None, None
+
     def _read(self) -> str:
         if self._text is None and self._file is not None:
             self._text = self._file.read_bytes().decode("utf-8-sig")

@@ -154,6 +154,7 @@ class _Checker:
     def read(self, path: Path) -> Document | None:
         try:
             doc = load_file(path)
+            doc._file = path
         except LoadError as e:
             self.diags.append(e.diagnostic)
             return None
@@ -283,6 +284,8 @@ class _Checker:
             self.cache.keep_only({p.relative_to(self.content).as_posix() for p in self.plan_files()})
         if self.diags:
             raise ContentError(self.diags)
+        for doc, _ in plans:  # a thousand plans' YAML trees are not worth keeping once checked
+            doc.release()
         plans.sort(key=lambda dp: (dp[1].district, dp[1].year))
         site = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
                     plans=tuple(p for _, p in plans), info=info, about=about, comparisons=comparisons)

@@ -12,6 +12,8 @@ import yaml
 import sitegen.load as load
 from sitegen.load import MAX_BYTES, MAX_DEPTH, Document, LoadError, load_file, parse_text
 
+ROOT = Path(__file__).resolve().parent.parent
+
 # Columns are counted in characters, not bytes: the CJK values before `role` prove it.
 NESTED = """\
 plan:
@@ -268,3 +270,30 @@ def test_syntax_error_has_a_place_and_one_line() -> None:
 def test_two_documents_are_refused() -> None:
     d = failure("a: 1\n---\nb: 2\n")
     assert d.line == 2 and d.code == "yaml-syntax"
+
+
+def test_quick_path_reads_every_content_file_as_the_marked_path_does() -> None:
+    """The quick parse (no marks) and the marked one give the same data for every YAML file we have."""
+    from sitegen.load import _parse_marked, parse_text
+
+    files = sorted(ROOT.glob("content/**/*.yaml")) + sorted(ROOT.glob("tests/fixtures/**/*.yaml"))
+    assert len(files) > 50
+    for path in files:
+        text = path.read_bytes().decode("utf-8-sig", "replace")
+        try:
+            marked = _parse_marked(text, str(path)).data
+        except LoadError:
+            with pytest.raises(LoadError):  # what the marked path refuses, the quick path hands to it
+                parse_text(text, str(path))
+            continue
+        assert parse_text(text, str(path)).data == marked, path
+
+
+def test_marks_are_made_on_demand_and_point_where_the_marked_parse_does() -> None:
+    from sitegen.load import _parse_marked, parse_text
+
+    text = "title: 计划\nyear: 2024\nparts:\n  - id: a\n    measures: [{id: b, text: 文字}]\n"
+    quick, marked = parse_text(text, "x.yaml"), _parse_marked(text, "x.yaml")
+    assert quick._marks is None  # not made until a message needs them
+    assert quick.where(("parts", 0, "measures", 0, "text")) == marked.where(("parts", 0, "measures", 0, "text"))
+    assert quick.marks == marked.marks and quick.key_marks == marked.key_marks
