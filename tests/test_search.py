@@ -50,7 +50,7 @@ def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_pag
 def test_build_writes_the_index_and_no_search_skips_it(content, tmp_path):
     out = tmp_path / "public"
     result = run("build", "--content", str(content), "--out", str(out), "--no-search")
-    assert result.exit_code == 0 and "without the search index" in result.output
+    assert result.exit_code == 0 and "未生成搜索索引" in result.output
     assert not (out / "pagefind").exists()
     assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
     assert (out / "pagefind" / "pagefind.js").is_file()
