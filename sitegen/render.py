@@ -36,5 +36,5 @@ def render(env: jinja2.Environment, template: str, context: dict) -> str:
 
 
 def render_page(env: jinja2.Environment, info: SiteInfo, page: Page) -> str:
-    return render(env, page.template, {**page.context, "page": page, "site": info,
+    return render(env, page.template, {**page.view(), "page": page, "site": info,
                                        "canonical": absolute(info.base_url, page.url)})

@@ -118,24 +118,25 @@ def _join_years(years: set[int]) -> str:
 def page_facts(page: Page) -> dict:
     """Metadata, filters and sort key of a searchable page, and its measures' sub-result titles."""
     kind = _kind(page)
-    measures = list(_measures(page.context))
+    context = page.view()
+    measures = list(_measures(context))
     districts = sorted({m["district_name"] for m in measures})
     years = {m["year"] for m in measures}
     statuses = sorted({m["status"] for m in measures} - {"正式"})
     if kind == "duty":
-        agencies = [page.context["agency"]["kind"]]
+        agencies = [context["agency"]["kind"]]
     else:
         agencies = sorted({d["kind"] for m in measures for d in m["duties"]})
     meta = {"title": page.title, "kind": _KIND_LABELS[kind], "district": "、".join(districts),
             "year": _join_years(years) if years else "", "status": "、".join(statuses)}
     if kind == "plan":
-        meta["plan"] = page.context["plan"]["title"]
-        meta["status"] = page.context["plan"]["status"]
+        meta["plan"] = context["plan"]["title"]
+        meta["status"] = context["plan"]["status"]
     filters = {"kind": [_KIND_LABELS[kind]], "title": [page.title], "district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
                "theme": sorted({t["name"] for m in measures for t in m["themes"]})}
     names = ""
     if kind == "duty":
-        agency = page.context["agency"]
+        agency = context["agency"]
         aliases = [n for n in agency.get("aliases", ()) if n != agency["name"]]
         former = agency.get("former", [])
         names = "；".join(p for p in (aliases and "又称" + "、".join(aliases), former and "曾称" + "、".join(former)) if p)

@@ -45,7 +45,7 @@ def _index(lk: Lookups) -> Page:
                 context, _deps(every), crumbs=(("首页", urls.home()),))
 
 
-def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:
+def _kind_view(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> dict:
     k = lk.kinds[kind]
     rows, lists = [], []
     for district, mentions in by_district.items():
@@ -65,13 +65,20 @@ def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -
     context = {"kind": {"label": k.label, "name": k.name, "collective": k.collective,
                         "aliases": list(k.aliases), "former": list(k.former)},
                "rows": rows, "lists": lists, "total": len(every), **role_counts(every)}
+    return context
+
+
+def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:
+    k = lk.kinds[kind]
+    every = [m for ms in by_district.values() for m in ms]
+    context = lambda: _kind_view(lk, kind, by_district)  # noqa: E731
     return Page(urls.agency_kind(kind), "agency_kind.html", f"{k.label}（各区）",
                 f"各区{k.name}在食品安全监管计划中承担的任务：牵头、分工负责与配合。", context, _deps(every),
                 crumbs=(("首页", urls.home()), ("责任单位", urls.agencies())),
                 alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))
 
 
-def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) -> Page:
+def _duty_view(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) -> dict:
     k = lk.kinds[kind]
     name = k.instance_name(district)
     years = []
@@ -115,6 +122,13 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
         "years": years,
         "total": len(mentions), **role_counts(mentions),
     }
+    return context
+
+
+def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) -> Page:
+    k = lk.kinds[kind]
+    name = k.instance_name(district)
+    context = lambda: _duty_view(lk, kind, district, mentions)  # noqa: E731
     dname = lk.district_name(district)
     return Page(urls.duty(kind, district), "duty.html", f"{agency_title(dname, name)}的职责",
                 f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context, _deps(mentions),

@@ -6,6 +6,7 @@ Views are plain dicts of display-ready values, so templates only loop and print.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import urls
@@ -29,7 +30,9 @@ class Page:
     template: str
     title: str
     description: str
-    context: dict = field(hash=False, compare=False)
+    # What the template shows: a dict, or a function making it when the page is rendered (so a
+    # rebuild pays only for the pages it renders, and a build holds one big page's view at a time).
+    context: dict | Callable[[], dict] = field(hash=False, compare=False)
     deps: frozenset[str] = frozenset()  # content files (relative to content/) this page reads
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, url) above the page, home first
     searchable: bool = False  # indexed for search (plan, duty and theme pages)
@@ -39,6 +42,9 @@ class Page:
     @property
     def out_path(self):
         return urls.output_path(self.url)
+
+    def view(self) -> dict:
+        return self.context() if callable(self.context) else self.context
 
 
 @dataclass(frozen=True)

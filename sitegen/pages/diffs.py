@@ -103,7 +103,7 @@ def _target(spec: DiffSpec, t: TargetChange) -> dict:
     }
 
 
-def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
+def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
     changes = {c.anchor: _change(lk, spec, c) for c in diff.measures}
     groups = []
     for g in diff.groups:
@@ -141,6 +141,11 @@ def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
         "filters": {"kinds": [{"id": f"k-{f.slug}", "label": f.label, "count": f.count} for f in diff.kinds],
                     "themes": [{"id": f"t-{f.slug}", "label": f.label, "count": f.count} for f in diff.themes]},
     }
+    return context
+
+
+def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
+    context = lambda: _diff_view(lk, spec, diff)  # noqa: E731
     deps = REGISTRY_FILES | {plan_file(spec.old), plan_file(spec.new)}
     if spec.kind == "comparison":
         deps |= {COMPARISONS_FILE}

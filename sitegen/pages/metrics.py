@@ -24,19 +24,23 @@ def metric_pages(lk: Lookups) -> list[Page]:
                   REGISTRY_FILES | {plan_file(p) for p in lk.site.plans}, crumbs=(("首页", urls.home()),))]
     for m in lk.site.metrics:
         targets = lk.idx.by_metric.get(m.slug, ())
-        values = [_row(lk, pt) for pt in targets]
-        context = {
-            "metric": {"name": m.name, "unit": m.unit, "description": m.description or "",
-                       "direction": "越高越好" if m.higher_is_better else "越低越好"},
-            "values": values,
-            "chart": chart(values) if values else None,
-        }
+        context = (lambda m, targets: lambda: _metric_view(lk, m, targets))(m, targets)
         pages.append(Page(urls.metric(m.slug), "metric.html", f"指标：{m.name}",
                           f"各区各年度食品安全监管计划中“{m.name}”的目标值。", context,
                           REGISTRY_FILES | {plan_file(pt.plan) for pt in targets},
                           crumbs=(("首页", urls.home()), ("指标", urls.metrics())),
                           downloads=(("本指标全部数值（CSV）", urls.data_metric(m.slug)),)))
     return pages
+
+
+def _metric_view(lk: Lookups, m, targets) -> dict:
+    values = [_row(lk, pt) for pt in targets]
+    return {
+        "metric": {"name": m.name, "unit": m.unit, "description": m.description or "",
+                   "direction": "越高越好" if m.higher_is_better else "越低越好"},
+        "values": values,
+        "chart": chart(values) if values else None,
+    }
 
 
 def _row(lk: Lookups, pt: PlacedTarget) -> dict:

@@ -61,6 +61,20 @@ def _neighbour(lk: Lookups, plan: Plan | None, diff_key: str | None) -> dict | N
 
 
 def _plan_page(lk: Lookups, plan: Plan) -> Page:
+    district = lk.district_name(plan.district)
+    measures = len(lk.idx.placed[plan.key])
+    title = f"{plan.title}"
+    description = f"{district}{plan.year}年食品安全监管计划：{measures}项任务及其责任单位、指标。"
+    return Page(urls.plan(plan.district, plan.year), "plan.html", title, description, lambda: _plan_view(lk, plan),
+                # its neighbours' links change when the district gains or loses a plan
+                REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]}
+                | {"comparisons.yaml"},
+                crumbs=(("首页", urls.home()), (district, urls.district(plan.district))),
+                searchable=True, downloads=plan_downloads(plan),
+                alternates=(site_feed(), (ATOM, f"{district}的计划更新", urls.feed_district(plan.district))))
+
+
+def _plan_view(lk: Lookups, plan: Plan) -> dict:
     placed = {p.measure.id: p for p in lk.idx.placed[plan.key]}
     prev, nxt = lk.idx.neighbours[plan.key]
     district = lk.district_name(plan.district)
@@ -96,12 +110,4 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
         "next": _neighbour(lk, nxt, nxt.key if nxt else None),
         "comparisons": comparisons_of(lk, plan),
     }
-    title = f"{plan.title}"
-    description = f"{district}{plan.year}年食品安全监管计划：{len(placed)}项任务及其责任单位、指标。"
-    return Page(urls.plan(plan.district, plan.year), "plan.html", title, description, context,
-                # its neighbours' links change when the district gains or loses a plan
-                REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]}
-                | {"comparisons.yaml"},
-                crumbs=(("首页", urls.home()), (district, urls.district(plan.district))),
-                searchable=True, downloads=plan_downloads(plan),
-                alternates=(site_feed(), (ATOM, f"{district}的计划更新", urls.feed_district(plan.district))))
+    return context

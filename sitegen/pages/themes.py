@@ -15,17 +15,20 @@ def theme_pages(lk: Lookups) -> list[Page]:
                   REGISTRY_FILES | {plan_file(p) for p in lk.site.plans}, crumbs=(("首页", urls.home()),))]
     for t in lk.site.themes:
         placed = lk.idx.by_theme.get(t.slug, ())
-        groups = []
-        for _, run in groupby(placed, key=lambda p: p.plan.key):
-            run = list(run)
-            plan = run[0].plan
-            groups.append({"title": lk.plan_label(plan), "plan_url": urls.plan(plan.district, plan.year),
-                           "measures": [measure_view(lk, p, anchor=urls.placed_anchor(plan.district, plan.year,
-                                                                                      p.measure.id)) for p in run]})
-        context = {"theme": {"name": t.name, "description": t.description or ""}, "groups": groups,
-                   "total": len(placed)}
+        context = (lambda t, placed: lambda: _theme_view(lk, t, placed))(t, placed)
         pages.append(Page(urls.theme(t.slug), "theme.html", f"主题：{t.name}",
                           f"各区食品安全监管计划中关于“{t.name}”的任务。", context,
                           REGISTRY_FILES | {plan_file(p.plan) for p in placed},
                           crumbs=(("首页", urls.home()), ("主题", urls.themes())), searchable=True))
     return pages
+
+
+def _theme_view(lk: Lookups, t, placed) -> dict:
+    groups = []
+    for _, run in groupby(placed, key=lambda p: p.plan.key):
+        run = list(run)
+        plan = run[0].plan
+        groups.append({"title": lk.plan_label(plan), "plan_url": urls.plan(plan.district, plan.year),
+                       "measures": [measure_view(lk, p, anchor=urls.placed_anchor(plan.district, plan.year,
+                                                                                  p.measure.id)) for p in run]})
+    return {"theme": {"name": t.name, "description": t.description or ""}, "groups": groups, "total": len(placed)}
