@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
 from .load import display_path
 from .model import Site, Status
-from .outputs.data import data_files
+from .outputs.data import iter_data_files
 from .outputs.feeds import feed_files, feed_list
 from .outputs.filters import filters_css
 from .outputs.redirects import redirects
@@ -105,21 +106,25 @@ def _result(site: Site, pages: list[Page], left_out: int, rendered: int) -> Buil
 
 
 def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> dict[str, bytes]:
+    return dict(iter_extra_files(project, site, idx, pages))
+
+
+def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
+    """The files besides the pages, one at a time (a build writes each as it comes)."""
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
-    files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
-             str(urls.output_path(urls.robots())): robots(base),
-             str(urls.output_path(urls.static(FILTERS_CSS))): filters_css(site),
-             "_redirects": redirects(site).encode("utf-8")}
+    yield str(urls.output_path(urls.sitemap())), sitemap(base, listed)
+    yield str(urls.output_path(urls.robots())), robots(base)
+    yield str(urls.output_path(urls.static(FILTERS_CSS))), filters_css(site)
+    yield "_redirects", redirects(site).encode("utf-8")
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
-        files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()
-    # The data behind the pages and the feeds (docs/data.md).
-    diffs = [(spec, to_json(diff)) for spec, diff in idx.diffs]
-    files.update(data_files(site, idx, diffs=diffs, feeds=[f.url for f in feed_list(site, idx)]))
-    files.update(sqlite_file(site, idx))
-    files.update(feed_files(site, idx))
-    return files
+        yield str(urls.output_path(urls.source(name))), (project.content / "sources" / name).read_bytes()
+    # The data behind the pages and the feeds (docs/data.md); each diff's document is made when written.
+    diffs = [(spec, functools.partial(to_json, diff)) for spec, diff in idx.diffs]
+    yield from iter_data_files(site, idx, diffs=diffs, feeds=[f.url for f in feed_list(site, idx)])
+    yield from sqlite_file(site, idx).items()
+    yield from feed_files(site, idx).items()
 
 
 def build(project: Project, *, drafts: bool = False, search: bool = True,
@@ -214,11 +219,11 @@ class Builder:
             self._render(site, render, staging.root)
             for rel in keep:
                 staging.link(rel)
-            files = extra_files(project, site, idx, pages)
-            if search:
-                files.update(search_files(pages, _Overlay(files, staging.root)))
-            for rel, data in files.items():
+            for rel, data in iter_extra_files(project, site, idx, pages):
                 staging.write(rel, data)
+            if search:  # it reads the pages back from the staging folder
+                for rel, data in search_files(pages, _Overlay({}, staging.root)).items():
+                    staging.write(rel, data)
             staging.commit()
         except BaseException:
             staging.abort()

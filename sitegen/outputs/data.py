@@ -253,35 +253,46 @@ def data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
     `diffs` is the hook for the diff engine: each record becomes its JSON file and an
     entry of index.json. `feeds` are the URLs of the Atom feeds, listed in index.json.
     """
+    return dict(iter_data_files(site, idx, diffs, feeds))
+
+
+def iter_data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
+                    feeds: Iterable[str] = ()) -> Iterator[tuple[str, bytes]]:
+    """The data files one by one, so a build writes each as it is made instead of holding them all."""
     data = Data(site, idx)
-    files: dict[str, bytes] = {}
+    seen: set[str] = set()
+
+    def one(rel: str, body: bytes) -> tuple[str, bytes]:
+        # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
+        assert rel not in seen, f"two data files at {rel}"
+        seen.add(rel)
+        return rel, body
+
     docs, all_rows, all_targets = [], [], []
     for plan in data.plans:
         d, y = plan.district, plan.year
         doc = data.plan_doc(plan)
         rows, targets = data.measure_rows(plan), data.target_rows(plan)
-        files[path(urls.data_plan(d, y, "json"))] = to_json(versioned(doc))
-        files[path(urls.data_plan(d, y, "csv"))] = to_csv(MEASURE_COLUMNS, rows)
-        files[path(urls.data_plan(d, y, "targets.csv"))] = to_csv(TARGET_COLUMNS, targets)
+        yield one(path(urls.data_plan(d, y, "json")), to_json(versioned(doc)))
+        yield one(path(urls.data_plan(d, y, "csv")), to_csv(MEASURE_COLUMNS, rows))
+        yield one(path(urls.data_plan(d, y, "targets.csv")), to_csv(TARGET_COLUMNS, targets))
         docs.append(doc)
         all_rows += rows
         all_targets += targets
-    files[path(urls.data_all("json"))] = to_json(versioned({"plans": docs}))
-    files[path(urls.data_all("csv"))] = to_csv(MEASURE_COLUMNS, all_rows)
-    files[path(urls.data_all("targets.csv"))] = to_csv(TARGET_COLUMNS, all_targets)
+    yield one(path(urls.data_all("json")), to_json(versioned({"plans": docs})))
+    del docs
+    yield one(path(urls.data_all("csv")), to_csv(MEASURE_COLUMNS, all_rows))
+    del all_rows
+    yield one(path(urls.data_all("targets.csv")), to_csv(TARGET_COLUMNS, all_targets))
     for kind, by_district in idx.by_agency.items():
         for district in by_district:
-            files[path(urls.data_duty(kind, district))] = to_csv(MEASURE_COLUMNS, data.duty_rows(kind, district))
+            yield one(path(urls.data_duty(kind, district)), to_csv(MEASURE_COLUMNS, data.duty_rows(kind, district)))
     for m in site.metrics:
-        files[path(urls.data_metric(m.slug))] = to_csv(TARGET_COLUMNS, data.metric_rows(m.slug))
+        yield one(path(urls.data_metric(m.slug)), to_csv(TARGET_COLUMNS, data.metric_rows(m.slug)))
     diffs = sorted(diffs, key=lambda r: r[0].url)
-    files.update(diff_files(diffs))
-    # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
-    assert len(files) == len(data.plans) * 3 + 3 + sum(map(len, idx.by_agency.values())) + len(site.metrics) \
-        + len(diffs), "two data files at one path"
-
-    files[path(urls.data_index())] = to_json(index(data, diffs, feeds))
-    return files
+    for spec, doc in diffs:  # a document, or a function making it (a build makes one at a time)
+        yield one(path(spec.data_url), to_json(versioned(doc() if callable(doc) else doc)))
+    yield one(path(urls.data_index()), to_json(index(data, diffs, feeds)))
 
 
 def diff_files(diffs: Iterable[DiffRecord]) -> dict[str, bytes]:
