@@ -109,8 +109,10 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
     return dict(iter_extra_files(project, site, idx, pages))
 
 
-def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
-    """The files besides the pages, one at a time (a build writes each as it comes)."""
+def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page],
+                     data: bool = True) -> Iterator[tuple[str, bytes]]:
+    """The files besides the pages, one at a time (a build writes each as it comes);
+    without data, only the quick ones (not the data files, SQLite and feeds)."""
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
     yield str(urls.output_path(urls.sitemap())), sitemap(base, listed)
@@ -120,7 +122,12 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
         yield str(urls.output_path(urls.source(name))), (project.content / "sources" / name).read_bytes()
-    # The data behind the pages and the feeds (docs/data.md); each diff's document is made when written.
+    if data:
+        yield from iter_data_outputs(site, idx)
+
+
+def iter_data_outputs(site: Site, idx: Indexes) -> Iterator[tuple[str, bytes]]:
+    """The data behind the pages and the feeds (docs/data.md); each diff's document is made when written."""
     diffs = [(spec, functools.partial(to_json, diff)) for spec, diff in idx.diffs]
     yield from iter_data_files(site, idx, diffs=diffs, feeds=[f.url for f in feed_list(site, idx)])
     yield from sqlite_file(site, idx).items()
@@ -180,7 +187,9 @@ class Builder:
     `site.yaml`, templates or static files changing re-renders every page. Pages
     not re-rendered are hard-linked from the output folder into the new one, so
     the write stays atomic. The data files, feeds, sitemap and search index are
-    made anew each time: they are whole-site files.
+    made anew each time (they are whole-site files), unless the build is asked
+    for pages only (data=False, the editor's preview): then the last build's data
+    files are kept as they were, until a build with data.
     """
 
     def __init__(self, project: Project, *, drafts: bool = False, plans: PlanCache | None = None,
@@ -193,9 +202,11 @@ class Builder:
         self._content: dict[str, bytes] | None = None  # of the last good build
         self._code: dict[str, bytes] | None = None
         self._deps: dict[str, frozenset[str]] = {}  # out path -> deps of each page in the output now
+        self._data: set[str] = set()  # the data files in the output now
         self.rendered: set[str] = set()  # out paths of the pages the last build rendered
+        self.builds = 0  # successful builds so far
 
-    def build(self, *, search: bool = True) -> BuildResult:
+    def build(self, *, search: bool = True, data: bool = True) -> BuildResult:
         project = self.project
         check_project(project)
         content = _hash_tree(project.content)
@@ -219,17 +230,28 @@ class Builder:
             self._render(site, render, staging.root)
             for rel in keep:
                 staging.link(rel)
-            for rel, data in iter_extra_files(project, site, idx, pages):
-                staging.write(rel, data)
+            for rel, body in iter_extra_files(project, site, idx, pages, data=False):
+                staging.write(rel, body)
+            if data:
+                made = set()
+                for rel, body in iter_data_outputs(site, idx):
+                    staging.write(rel, body)
+                    made.add(rel)
+            else:
+                made = {rel for rel in self._data if (project.out / rel).is_file()}
+                for rel in made:
+                    staging.link(rel)
             if search:  # it reads the pages back from the staging folder
-                for rel, data in search_files(pages, _Overlay({}, staging.root)).items():
-                    staging.write(rel, data)
+                for rel, body in search_files(pages, _Overlay({}, staging.root)).items():
+                    staging.write(rel, body)
             staging.commit()
         except BaseException:
             staging.abort()
             raise
         self._content, self._code = content, code
         self._deps = {str(p.out_path): p.deps for p in pages}
+        self._data = made
+        self.builds += 1
         self.rendered = {str(p.out_path) for p in render}
         return _result(site, pages, left_out, len(render))
 

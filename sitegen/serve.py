@@ -68,9 +68,12 @@ _one_build = threading.Lock()  # the watcher's first batch may come while the fi
 
 def _rebuild(builder: Builder, project: Project, state: _State) -> None:
     started = time.perf_counter()
+    first = builder.builds == 0
     try:
         # No search index in the preview: Pagefind over every page would outlast the edit it shows.
-        result = builder.build(search=False)
+        # After the first build, the pages come first (the page reloads at once), then the data
+        # files, feeds and SQLite, which are whole-site files and take longer on a big site.
+        result = builder.build(search=False, data=first)
         errors: list[Diagnostic] = []
         click.echo(f"已生成 {result.pages} 个页面（含草稿，其中重新渲染 {result.rendered} 个），"
                    f"用时 {time.perf_counter() - started:.2f} 秒")
@@ -81,6 +84,11 @@ def _rebuild(builder: Builder, project: Project, state: _State) -> None:
         errors = [Diagnostic("templates", 0, 0, f"生成失败：{type(e).__name__}: {e}", code="build-crashed")]
         click.echo(errors[0].message, err=True)
     state.publish(error_page(project, errors) if errors else None)
+    if not errors and not first:
+        try:
+            builder.build(search=False)  # the data files; no page is rendered again
+        except Exception as e:  # the next save rebuilds everything that is out of date
+            click.echo(f"数据文件未更新：{type(e).__name__}: {e}", err=True)
 
 
 def _shown(errors: list[Diagnostic]) -> list[dict]:

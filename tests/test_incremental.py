@@ -184,3 +184,16 @@ def test_plan_cache_returns_checked_plans_and_rechecks_changed_ones(corpus, tmp_
     # Saved and loaded, the cache holds the same entries.
     cache.save(tmp_path / "cache.pickle")
     assert PlanCache.load(tmp_path / "cache.pickle").entries.keys() == cache.entries.keys()
+
+
+def test_pages_only_rebuild_keeps_the_data_files_until_a_build_with_data(site):
+    """sitegen serve's order: the pages at once, then the data files."""
+    project, builder = site
+    path = project.content / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "notes: 备注\n", encoding="utf-8")
+    data_before = {k: v for k, v in tree(project.out).items() if k.startswith(("data/", "feeds/"))}
+    builder.build(search=False, data=False)
+    after = tree(project.out)
+    assert "plans/hedong-01/2024/index.html" in builder.rendered
+    assert {k: v for k, v in after.items() if k.startswith(("data/", "feeds/"))} == data_before
+    assert rebuild(project, builder) == set()  # the data build renders no page, and all is as a full build
