@@ -110,7 +110,7 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
 
 
 def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page],
-                     data: bool = True) -> Iterator[tuple[str, bytes]]:
+                     data: bool = True, sources: bool = True) -> Iterator[tuple[str, bytes]]:
     """The files besides the pages, one at a time (a build writes each as it comes);
     without data, only the quick ones (not the data files, SQLite and feeds)."""
     base = site.info.base_url
@@ -120,7 +120,7 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
     yield str(urls.output_path(urls.static(FILTERS_CSS))), filters_css(site)
     yield "_redirects", redirects(site).encode("utf-8")
     # The published texts, so every plan links to what it was transcribed from.
-    for name in sorted({p.source.file for p in site.plans if p.source}):
+    for name in sorted({p.source.file for p in site.plans if p.source} if sources else ()):
         yield str(urls.output_path(urls.source(name))), (project.content / "sources" / name).read_bytes()
     if data:
         yield from iter_data_outputs(site, idx)
@@ -193,7 +193,7 @@ class Builder:
     """
 
     def __init__(self, project: Project, *, drafts: bool = False, plans: PlanCache | None = None,
-                 workers: int | None = None):
+                 workers: int | None = None, background_cleanup: bool = False):
         self.project = project
         self.drafts = drafts
         self.plans = plans if plans is not None else PlanCache()
@@ -205,6 +205,7 @@ class Builder:
         self._data: set[str] = set()  # the data files in the output now
         self.rendered: set[str] = set()  # out paths of the pages the last build rendered
         self.builds = 0  # successful builds so far
+        self.background_cleanup = background_cleanup  # serve: the old output is deleted after the swap
 
     def build(self, *, search: bool = True, data: bool = True) -> BuildResult:
         project = self.project
@@ -230,8 +231,14 @@ class Builder:
             self._render(site, render, staging.root)
             for rel in keep:
                 staging.link(rel)
-            for rel, body in iter_extra_files(project, site, idx, pages, data=False):
+            for rel, body in iter_extra_files(project, site, idx, pages, data=False, sources=False):
                 staging.write(rel, body)
+            for name in sorted({p.source.file for p in site.plans if p.source}):
+                rel, src = str(urls.output_path(urls.source(name))), f"sources/{name}"
+                if changed is not None and src not in changed and (project.out / rel).is_file():
+                    staging.link(rel)  # a published text, unchanged since the last build
+                else:
+                    staging.write(rel, (project.content / src).read_bytes())
             if data:
                 made = set()
                 for rel, body in iter_data_outputs(site, idx):
@@ -244,7 +251,7 @@ class Builder:
             if search:  # it reads the pages back from the staging folder
                 for rel, body in search_files(pages, _Overlay({}, staging.root)).items():
                     staging.write(rel, body)
-            staging.commit()
+            staging.commit(background_cleanup=self.background_cleanup)
         except BaseException:
             staging.abort()
             raise

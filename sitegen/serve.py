@@ -156,7 +156,7 @@ def serve(project: Project, host: str, port: int) -> None:
     # One builder for the session: it keeps what each build made, so a save re-renders only
     # the pages that depend on what was saved (see build.Builder). Both builds run one at a time.
     # Rendering stays in this process: forking a process that runs server threads is unsafe.
-    builder = Builder(project, drafts=True, workers=1)
+    builder = Builder(project, drafts=True, workers=1, background_cleanup=True)
     threading.Thread(target=_watch, args=(builder, state, stop), daemon=True).start()
     rebuild(builder, state)
     click.echo(f"正在预览 {project.out}：http://{host}:{port}/（按 Ctrl+C 停止）")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -52,8 +53,10 @@ class Staging:
         except OSError:  # a file system without hard links
             shutil.copyfile(self.out / rel, target)
 
-    def commit(self) -> None:
-        _swap(self.root, self.out)
+    def commit(self, *, background_cleanup: bool = False) -> None:
+        """Swap the new folder in; the old one is deleted after (in a thread if asked: a big
+        site's old output takes seconds to delete, and nothing waits for it)."""
+        _swap(self.root, self.out, background_cleanup)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -71,7 +74,7 @@ def write_site(out: Path, files: dict[str, bytes], static: Path | None = None) -
         raise
 
 
-def _swap(staging: Path, out: Path) -> None:
+def _swap(staging: Path, out: Path, background_cleanup: bool = False) -> None:
     # Two renames: the old output exists until the new one is complete, and
     # the window with neither is two syscalls long.
     old = None
@@ -86,4 +89,7 @@ def _swap(staging: Path, out: Path) -> None:
             os.rename(old, out)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if background_cleanup:
+            threading.Thread(target=shutil.rmtree, args=(old, True), name="sitegen-cleanup").start()
+        else:
+            shutil.rmtree(old, ignore_errors=True)
