@@ -48,7 +48,11 @@ def published(site: Site, drafts: bool = False) -> Site:
     """The site as built: 草稿 plans are left out unless drafts are wanted (as Hugo's --buildDrafts)."""
     if drafts:
         return site
-    return site.model_copy(update={"plans": tuple(p for p in site.plans if p.status is not Status.draft)})
+    plans = tuple(p for p in site.plans if p.status is not Status.draft)
+    keys = {p.key for p in plans}
+    # A configured comparison waits until both its plans are published.
+    comparisons = tuple(c for c in site.comparisons if c.old in keys and c.new in keys)
+    return site.model_copy(update={"plans": plans, "comparisons": comparisons})
 
 
 def check_project(project: Project) -> None:

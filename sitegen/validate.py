@@ -539,7 +539,8 @@ _EXPECTED = {"string_type": "文字", "int_parsing": "整数", "int_type": "整�
              "date_from_datetime_parsing": "日期（YYYY-MM-DD）"}
 _MODEL_NAMES = {"plan": "计划", "section": "部分", "measure": "措施", "goal": "目标", "target": "指标",
                 "agencyref": "责任单位", "source": "source", "district": "区", "agencykind": "单位类别",
-                "theme": "主题", "metric": "指标", "localnames": "local"}
+                "theme": "主题", "metric": "指标", "localnames": "local", "comparison": "比较",
+                "siteinfo": "网站信息"}
 
 
 def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:
