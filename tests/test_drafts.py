@@ -120,3 +120,11 @@ def test_a_published_plan_still_needs_its_source(with_draft):
     plan.write_text(plan.read_text(encoding="utf-8").replace("status: 草稿", "status: 正式"), encoding="utf-8")
     result = run("validate", "--content", str(content), "--format", "json")
     assert result.exit_code == 1 and '"code": "missing-source"' in result.output
+
+
+def test_diff_compares_last_year_with_the_draft(with_draft):
+    content, key = with_draft
+    result = run("diff", str(content / "plans" / "hedong" / "2024.yaml"), str(content / "plans" / f"{key}.yaml"),
+                 "--content", str(content))
+    assert result.exit_code == 0, result.output
+    assert f"hedong/2024 → {key}" in result.output
