@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .derive import derive
+from .derive import Indexes, derive
 from .diagnostics import ContentError, Diagnostic
+from .diff import to_json
 from .load import display_path
 from .model import Site, Status
+from .outputs.data import data_files
+from .outputs.feeds import feed_files, feed_list
 from .outputs.filters import filters_css
 from .outputs.redirects import redirects
 from .outputs.sitemap import robots, sitemap
+from .outputs.sqlite import sqlite_file
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import load_site
@@ -74,15 +78,16 @@ def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, by
     loaded = load_site(project.content)
     site = published(loaded.site, drafts)
     left_out = len(loaded.site.plans) - len(site.plans)
-    pages = build_pages(site, derive(site), site.about)
+    idx = derive(site)
+    pages = build_pages(site, idx, site.about)
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
-    files.update(extra_files(project, site, pages))
+    files.update(extra_files(project, site, idx, pages))
     measures = sum(len(p.measures()) for p in site.plans)
     return files, BuildResult(len(site.plans), measures, len(pages), left_out)
 
 
-def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, bytes]:
+def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> dict[str, bytes]:
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
     files = {str(urls.output_path(urls.sitemap())): sitemap(base, listed),
@@ -92,6 +97,11 @@ def extra_files(project: Project, site: Site, pages: list[Page]) -> dict[str, by
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source}):
         files[str(urls.output_path(urls.source(name)))] = (project.content / "sources" / name).read_bytes()
+    # The data behind the pages and the feeds (docs/data.md).
+    diffs = [(spec, to_json(diff)) for spec, diff in idx.diffs]
+    files.update(data_files(site, idx, diffs=diffs, feeds=[f.url for f in feed_list(site, idx)]))
+    files.update(sqlite_file(site, idx))
+    files.update(feed_files(site, idx))
     return files
 
 

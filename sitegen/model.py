@@ -215,6 +215,8 @@ class Plan(Record):
     status: Status
     issuer: Text | None = None
     date: dt.date | None = None
+    updated: dt.date | None = Field(None, description="the day this transcription last changed in substance "
+                                    "(a correction, a new status); feeds announce the change with it")
     publicity: Text | None = None
     follows: Text | None = None
     shape: Literal["prose", "table"] | None = None

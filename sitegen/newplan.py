@@ -19,7 +19,7 @@ class NewPlanError(Exception):
 
 
 # Header keys that describe one publication; they do not carry over to a new plan.
-_DROP = ("date", "source", "notice", "publicity", "issuer")
+_DROP = ("date", "updated", "source", "notice", "publicity", "issuer")
 
 
 def new_plan(content: Path, district: str, year: int) -> Path:

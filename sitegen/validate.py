@@ -271,6 +271,16 @@ class _Checker:
 
     def check_registry(self, doc: Document, kinds, registry: Registry, districts) -> None:
         index = {k.slug: i for i, k in enumerate(kinds)}
+        # A duty page's data file is /data/agencies/<kind>-<district>.csv: with hyphens in
+        # slugs, two kind-district pairs could name one file.
+        stems: dict[str, str] = {}
+        for i, k in enumerate(kinds):
+            for d in districts:
+                other = stems.setdefault(f"{k.slug}-{d.slug}", k.slug)
+                if other != k.slug:
+                    self.error(doc, (i, "slug"), f"单位类别 '{k.slug}' 在区 '{d.slug}' 与单位类别 '{other}' "
+                               f"会共用数据文件 {k.slug}-{d.slug}.csv",
+                               "换一个 slug：不要是另一类单位的 slug 加上某个区的 slug", code="data-file-clash")
         for where, name, first, second in registry.clashes:
             scope = f"（{where} 区）" if where else ""
             self.error(doc, (index[second],), f"单位名称 '{name}'{scope} 同时列在 "
@@ -304,6 +314,10 @@ class _Checker:
             if stem != str(plan.year):
                 self.error(doc, ("year",), f"计划写的年份是 {plan.year}，文件名却是 {rel.name}",
                            f"把文件命名为 {plan.year}.yaml，或改正 `year`", code="wrong-year-filename")
+
+        if plan.updated and plan.date and plan.updated < plan.date:
+            self.error(doc, ("updated",), f"'updated' {plan.updated} 早于计划的发布日期 {plan.date}",
+                       "`updated` 是本站最近一次更正这份计划的日期；请改正日期", code="updated-before-date")
 
         if have["districts.yaml"] and plan.district not in district_slugs:
             self.error(doc, ("district",), f"未知的区 '{plan.district}'",

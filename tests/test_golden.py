@@ -19,8 +19,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"
 GOLDEN = ROOT / "tests" / "golden" / "minimal"
 
 
-# Copied verbatim from content (sources) or tested elsewhere: not golden.
-NOT_GOLDEN = ("sources/",)
+# Copied verbatim from content (sources), or binary and tested in test_data.py (the SQLite file): not golden.
+NOT_GOLDEN = ("sources/", "data/all.sqlite")
 
 
 @pytest.fixture(scope="module")

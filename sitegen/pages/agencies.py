@@ -67,7 +67,8 @@ def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -
                "rows": rows, "lists": lists, "total": len(every), **role_counts(every)}
     return Page(urls.agency_kind(kind), "agency_kind.html", f"{k.label}（各区）",
                 f"各区{k.name}在食品安全监管计划中承担的任务：牵头、分工负责与配合。", context, _deps(every),
-                crumbs=(("首页", urls.home()), ("责任单位", urls.agencies())))
+                crumbs=(("首页", urls.home()), ("责任单位", urls.agencies())),
+                alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))
 
 
 def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) -> Page:

@@ -1,0 +1,317 @@
+"""The data behind the pages, as files to download: JSON, CSV and the catalogue index.json.
+
+Pure: the site and its indexes in, {output path: bytes} out. Every field is
+documented in docs/data.md under SCHEMA_VERSION; bump the minor number when a
+field is added, the major number when one changes meaning or goes away.
+
+JSON keeps the model (a plan's JSON rebuilds the Plan record exactly); CSV is
+flat, UTF-8 with a BOM and CRLF line ends, so Excel opens Chinese text as is
+and pandas.read_csv reads it as is. URLs in the files are absolute:
+a downloaded file must still point at the site.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .. import urls
+from ..derive import Duty, Indexes
+from ..diff import DiffSpec
+from ..model import Goal, Measure, Plan, Section, Site, Target
+from .sitemap import absolute
+
+SCHEMA_VERSION = "1.0"
+
+MEASURE_COLUMNS = (
+    "plan_id", "district", "district_name", "year", "plan_title", "status",
+    "measure_id", "number", "label", "section_path", "text", "responsibility", "task_type",
+    "themes", "theme_names", "no_agency",
+    "agency_name", "agency_kind", "agency_kind_label", "role", "role_class", "former",
+    "url", "duty_url",
+)
+TARGET_COLUMNS = (
+    "plan_id", "district", "district_name", "year", "plan_title", "status",
+    "owner_type", "owner_id", "metric", "metric_name", "value", "value_max", "unit", "qualifier", "scope",
+    "words", "url",
+)
+PATH_SEPARATOR = " › "
+LIST_SEPARATOR = ";"
+
+# One diff between consecutive plans of a district, as the diff engine hands it over:
+# (district, old year, new year, JSON-able document).
+DiffRecord = tuple[DiffSpec, dict]  # a diff page and its JSON document (sitegen.diff.to_json)
+
+
+def plan_id(plan: Plan) -> str:
+    """The key of a plan in every data file (the stem of its file names)."""
+    return f"{plan.district}-{plan.year}"
+
+
+def ordered_plans(idx: Indexes) -> list[Plan]:
+    """Plans in the order of districts.yaml, then by year: the order of every file."""
+    return [p for ps in idx.plans_by_district.values() for p in ps]
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    ref: str  # position in the plan, "2.1" = the first item of the second part
+    parent: str | None
+    section: Section
+    trail: tuple[Section, ...]  # the sections above it and itself, outermost first
+
+
+def walk_sections(plan: Plan) -> Iterator[SectionEntry]:
+    """Every section depth first, as Plan.sections(), keyed by its position: sections
+    need not have an id, and a key must exist for the SQLite tables."""
+
+    def walk(sections: tuple[Section, ...], prefix: str | None, trail: tuple[Section, ...]):
+        for i, s in enumerate(sections, 1):
+            ref = f"{prefix}.{i}" if prefix else str(i)
+            yield SectionEntry(ref, prefix, s, trail + (s,))
+            yield from walk(s.items, ref, trail + (s,))
+
+    yield from walk(plan.parts, None, ())
+
+
+def path_list(trail: tuple[Section, ...]) -> list[dict]:
+    # The printed numbers and titles only: titles the site derives for untitled rows are not the plan's.
+    return [{"number": s.number, "title": s.title} for s in trail]
+
+
+def path_text(trail: tuple[Section, ...]) -> str:
+    return PATH_SEPARATOR.join(t for t in (f"{s.number or ''}{s.title or ''}" for s in trail) if t)
+
+
+def number(value: float | None) -> int | float | None:
+    """14800.0 -> 14800: targets are stored as floats but read as printed."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
+
+
+class Data:
+    """The site's data as rows and documents; every output is built from these."""
+
+    def __init__(self, site: Site, idx: Indexes):
+        self.site, self.idx = site, idx
+        self.base = site.info.base_url
+        self.kinds = {k.slug: k for k in site.agencies}
+        self.metrics = {m.slug: m for m in site.metrics}
+        self.themes = {t.slug: t for t in site.themes}
+        self.plans = ordered_plans(idx)
+
+    def url(self, path: str) -> str:
+        return absolute(self.base, path)
+
+    # --- JSON -------------------------------------------------------------------
+
+    def target_doc(self, t: Target) -> dict:
+        doc = t.model_dump(mode="json")
+        doc["value"], doc["value_max"] = number(t.value), number(t.value_max)
+        doc["metric_name"] = self.metrics[t.metric].name
+        return doc
+
+    def duty_doc(self, plan: Plan, m: Measure, d: Duty) -> dict:
+        return {"name": d.name, "role": d.role, "role_class": d.role_class, "kind": d.kind,
+                "kind_label": self.kinds[d.kind].label, "former": d.former,
+                "duty_url": self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id))}
+
+    def duty_urls(self, plan: Plan, m: Measure) -> list[str]:
+        kinds = dict.fromkeys(d.kind for d in self.idx.duties[(plan.key, m.id)])
+        return [self.url(urls.duty_measure(k, plan.district, plan.year, m.id)) for k in kinds]
+
+    def plan_doc(self, plan: Plan) -> dict:
+        # Every field of the Plan record but its body (goals and parts, flattened below).
+        meta = {"id": plan_id(plan), **plan.model_dump(mode="json", exclude={"goals", "parts"}),
+                "district_name": self.idx.district_names[plan.district],
+                "url": self.url(urls.plan(plan.district, plan.year)),
+                "source_text_url": self.url(urls.source(plan.source.file)) if plan.source else None}
+        goals = [self.goal_doc(plan, g, None) for g in plan.goals]
+        sections, measures = [], []
+        for e in walk_sections(plan):
+            s = e.section
+            sections.append({"ref": e.ref, "parent": e.parent, "depth": len(e.trail), "id": s.id,
+                             "number": s.number, "title": s.title, "text": s.text, "note": s.note,
+                             "path": path_list(e.trail)})
+            goals += [self.goal_doc(plan, g, e.ref) for g in s.goals]
+            for m in s.measures:
+                measures.append(self.measure_doc(plan, m, e))
+        return {"plan": meta, "goals": goals, "sections": sections, "measures": measures}
+
+    def goal_doc(self, plan: Plan, g: Goal, section: str | None) -> dict:
+        return {"id": g.id, "number": g.number, "text": g.text, "section": section,
+                "url": self.url(urls.measure(plan.district, plan.year, g.id)),
+                "targets": [self.target_doc(t) for t in g.targets]}
+
+    def measure_doc(self, plan: Plan, m: Measure, e: SectionEntry) -> dict:
+        doc = m.model_dump(mode="json", exclude={"agencies", "targets"})
+        doc.update(
+            section=e.ref, section_path=path_list(e.trail),
+            agencies=[self.duty_doc(plan, m, d) for d in self.idx.duties[(plan.key, m.id)]],
+            targets=[self.target_doc(t) for t in m.targets],
+            url=self.url(urls.measure(plan.district, plan.year, m.id)),
+            duty_urls=self.duty_urls(plan, m),
+        )
+        return doc
+
+    # --- rows ---------------------------------------------------------------------
+
+    def _plan_cells(self, plan: Plan) -> dict:
+        return {"plan_id": plan_id(plan), "district": plan.district,
+                "district_name": self.idx.district_names[plan.district], "year": plan.year,
+                "plan_title": plan.title, "status": plan.status.value}
+
+    def measure_row(self, plan: Plan, m: Measure, trail: tuple[Section, ...], d: Duty | None) -> dict:
+        row = self._plan_cells(plan)
+        row.update(
+            measure_id=m.id, number=m.number or "", label=m.label or "", section_path=path_text(trail),
+            text=m.text, responsibility=m.responsibility or "", task_type=m.task_type.value if m.task_type else "",
+            themes=LIST_SEPARATOR.join(m.themes), theme_names=LIST_SEPARATOR.join(self.themes[t].name for t in m.themes),
+            no_agency=m.no_agency,
+            agency_name=d.name if d else "", agency_kind=d.kind if d else "",
+            agency_kind_label=self.kinds[d.kind].label if d else "", role=d.role if d else "",
+            role_class=d.role_class if d else "", former=d.former if d else "",
+            url=self.url(urls.measure(plan.district, plan.year, m.id)),
+            duty_url=self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id)) if d else "",
+        )
+        return row
+
+    def measure_rows(self, plan: Plan) -> list[dict]:
+        """One row per measure × agency as written; a measure naming none has one row."""
+        rows = []
+        for p in self.idx.placed[plan.key]:
+            duties = self.idx.duties[(plan.key, p.measure.id)] or (None,)
+            rows += [self.measure_row(plan, p.measure, p.trail, d) for d in duties]
+        return rows
+
+    def duty_rows(self, kind: str, district: str) -> list[dict]:
+        """The rows of a duty page: one per measure, with the kind's strongest mention in it."""
+        return [self.measure_row(mt.placed.plan, mt.placed.measure, mt.placed.trail, mt.duty)
+                for mt in self.idx.by_agency[kind][district]]
+
+    def target_row(self, plan: Plan, t: Target, owner: Goal | Measure, is_goal: bool) -> dict:
+        row = self._plan_cells(plan)
+        row.update(owner_type="goal" if is_goal else "measure", owner_id=owner.id, metric=t.metric,
+                   metric_name=self.metrics[t.metric].name, value=number(t.value),
+                   value_max=number(t.value_max), unit=t.unit, qualifier=t.qualifier or "", scope=t.scope or "",
+                   words=t.words, url=self.url(urls.measure(plan.district, plan.year, owner.id)))
+        return row
+
+    def target_rows(self, plan: Plan) -> list[dict]:
+        """Goals' targets first, then measures', each in plan order (as the indexes list them)."""
+        rows = [self.target_row(plan, t, g, True) for g in plan.all_goals() for t in g.targets]
+        return rows + [self.target_row(plan, t, m, False) for m in plan.measures() for t in m.targets]
+
+    def metric_rows(self, slug: str) -> list[dict]:
+        return [self.target_row(pt.plan, pt.target, pt.owner, pt.is_goal) for pt in self.idx.by_metric.get(slug, ())]
+
+
+# --- encoding ---------------------------------------------------------------------
+
+
+def to_json(doc: dict) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_csv(columns: tuple[str, ...], rows: Iterable[dict]) -> bytes:
+    buf = io.StringIO()
+    # CRLF and quoting as RFC 4180 and Excel expect; text with line breaks stays in one quoted cell.
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_cell(row[c]) for c in columns])
+    return buf.getvalue().encode("utf-8-sig")  # the BOM: Excel reads the file as UTF-8, not GBK
+
+
+def path(url: str) -> str:
+    return str(urls.output_path(url))
+
+
+def versioned(doc: dict) -> dict:
+    return {"schema_version": SCHEMA_VERSION, **doc}
+
+
+# --- the files -----------------------------------------------------------------------
+
+
+def data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
+               feeds: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every data file except the SQLite one (see sqlite.py).
+
+    `diffs` is the hook for the diff engine: each record becomes its JSON file and an
+    entry of index.json. `feeds` are the URLs of the Atom feeds, listed in index.json.
+    """
+    data = Data(site, idx)
+    files: dict[str, bytes] = {}
+    docs, all_rows, all_targets = [], [], []
+    for plan in data.plans:
+        d, y = plan.district, plan.year
+        doc = data.plan_doc(plan)
+        rows, targets = data.measure_rows(plan), data.target_rows(plan)
+        files[path(urls.data_plan(d, y, "json"))] = to_json(versioned(doc))
+        files[path(urls.data_plan(d, y, "csv"))] = to_csv(MEASURE_COLUMNS, rows)
+        files[path(urls.data_plan(d, y, "targets.csv"))] = to_csv(TARGET_COLUMNS, targets)
+        docs.append(doc)
+        all_rows += rows
+        all_targets += targets
+    files[path(urls.data_all("json"))] = to_json(versioned({"plans": docs}))
+    files[path(urls.data_all("csv"))] = to_csv(MEASURE_COLUMNS, all_rows)
+    files[path(urls.data_all("targets.csv"))] = to_csv(TARGET_COLUMNS, all_targets)
+    for kind, by_district in idx.by_agency.items():
+        for district in by_district:
+            files[path(urls.data_duty(kind, district))] = to_csv(MEASURE_COLUMNS, data.duty_rows(kind, district))
+    for m in site.metrics:
+        files[path(urls.data_metric(m.slug))] = to_csv(TARGET_COLUMNS, data.metric_rows(m.slug))
+    diffs = sorted(diffs, key=lambda r: r[0].url)
+    files.update(diff_files(diffs))
+    # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
+    assert len(files) == len(data.plans) * 3 + 3 + sum(map(len, idx.by_agency.values())) + len(site.metrics) \
+        + len(diffs), "two data files at one path"
+
+    files[path(urls.data_index())] = to_json(index(data, diffs, feeds))
+    return files
+
+
+def diff_files(diffs: Iterable[DiffRecord]) -> dict[str, bytes]:
+    """The hook for the diff engine: one JSON file per diff, its document as given."""
+    return {path(spec.data_url): to_json(versioned(doc)) for spec, doc in diffs}
+
+
+def index(data: Data, diffs: list[DiffRecord], feeds: Iterable[str]) -> dict:
+    """The catalogue: every plan and data file, so a script can fetch everything from one URL."""
+    u, idx = data.url, data.idx
+    plans = [{"id": plan_id(p), "district": p.district, "district_name": idx.district_names[p.district],
+              "year": p.year, "title": p.title, "status": p.status.value, "url": u(urls.plan(p.district, p.year)),
+              "json": u(urls.data_plan(p.district, p.year, "json")), "csv": u(urls.data_plan(p.district, p.year, "csv")),
+              "targets_csv": u(urls.data_plan(p.district, p.year, "targets.csv"))} for p in data.plans]
+    duties = [{"kind": kind, "kind_label": data.kinds[kind].label, "district": district,
+               "district_name": idx.district_names[district], "name": data.kinds[kind].instance_name(district),
+               "url": u(urls.duty(kind, district)), "csv": u(urls.data_duty(kind, district))}
+              for kind, by_district in idx.by_agency.items() for district in by_district]
+    metrics = [{"metric": m.slug, "name": m.name, "unit": m.unit, "url": u(urls.metric(m.slug)),
+                "csv": u(urls.data_metric(m.slug))} for m in data.site.metrics]
+    return versioned({
+        "title": data.site.info.title,
+        "base_url": data.base,
+        "about": u(urls.about()),
+        "all": {"json": u(urls.data_all("json")), "csv": u(urls.data_all("csv")),
+                "targets_csv": u(urls.data_all("targets.csv")), "sqlite": u(urls.data_all("sqlite"))},
+        "plans": plans,
+        "duties": duties,
+        "metrics": metrics,
+        "diffs": [{"key": spec.key, "kind": spec.kind, "title": spec.title, "old": plan_id(spec.old),
+                   "new": plan_id(spec.new), "url": u(spec.url), "json": u(spec.data_url)} for spec, _ in diffs],
+        "feeds": [u(f) for f in feeds],
+    })
