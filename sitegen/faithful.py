@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,17 +64,35 @@ class Report:
         return self.han_covered / self.han_total if self.han_total else 1.0
 
 
-def check(plan_path: Path, sources: Path) -> Report:
-    data = load_file(plan_path).data
-    source = squash((sources / data["source"]["file"]).read_text(encoding="utf-8"))
-    all_strings = strings(data)
-    texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
-    missing = tuple((p, para) for p, v in texts for para in v.split("\n")
-                    if squash(para) and squash(para) not in source)
-    # Coverage: a source character counts as carried when some NGRAM-long run
-    # around it occurs in one of the YAML's strings (numbers and cells included).
+@dataclass(frozen=True)
+class Coverage:
+    total: int  # Chinese characters in the source
+    covered: int  # of them, carried by the YAML
+    gaps: tuple[str, ...]  # the longest runs of the source not carried, longest first
+
+    @property
+    def ratio(self) -> float:
+        return self.covered / self.total if self.total else 1.0
+
+
+def read_source(path: Path) -> str:
+    """A source file's text: a .docx through python-docx (tables as tab-indented cells), else UTF-8 text."""
+    if path.suffix.lower() == ".docx":
+        from .importer.docx import source_text
+
+        return source_text(path)
+    return path.read_text(encoding="utf-8")
+
+
+def coverage(values: Iterable[str], source: str, gaps: int = 5) -> Coverage:
+    """How much of the source's Chinese text the strings carry.
+
+    A source character counts as carried when some NGRAM-long run around it
+    occurs in one of the strings (numbers and cells included).
+    """
+    source = squash(source)
     grams: set[str] = set()
-    for _, _, v in all_strings:
+    for v in values:
         s = squash(v)
         grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
         if 0 < len(s) < NGRAM:
@@ -83,8 +102,22 @@ def check(plan_path: Path, sources: Path) -> Report:
         if source[i:i + NGRAM] in grams:
             covered[i:i + NGRAM] = [True] * NGRAM
     han = [i for i, c in enumerate(source) if _HAN.match(c)]
+    runs = [m.group(0) for m in re.finditer(r"[^\x00]+", "".join("\x00" if c else source[i]
+                                                                 for i, c in enumerate(covered)))]
+    runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
+    return Coverage(len(han), sum(1 for i in han if covered[i]), tuple(runs))
+
+
+def check(plan_path: Path, sources: Path) -> Report:
+    data = load_file(plan_path).data
+    source = squash(read_source(sources / data["source"]["file"]))
+    all_strings = strings(data)
+    texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
+    missing = tuple((p, para) for p, v in texts for para in v.split("\n")
+                    if squash(para) and squash(para) not in source)
+    cov = coverage((v for _, _, v in all_strings), source, gaps=0)
     return Report(f"{data['district']}/{data['year']}", len(texts), missing, _out_of_order(data, source),
-                  len(han), sum(1 for i in han if covered[i]))
+                  cov.total, cov.covered)
 
 
 # The plan's own running text, in the order it is printed (clauses and cells repeat, so they are left out).
