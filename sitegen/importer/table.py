@@ -31,6 +31,7 @@ from .text import (
     mend_cell,
     printed_number,
     read_front,
+    split_label,
 )
 
 # Column roles and the headers that name them. A header is matched exactly, else by the
@@ -251,6 +252,7 @@ def _table_measure(text: str, number: str | None, task_type: str | None, resp_li
     if BOOKMARK_RE.search(m.text):
         m.review.append("removed a word-processor mark from the text")
         m.text = BOOKMARK_RE.sub("", m.text).strip()
+    split_label(m)
     return m
 
 

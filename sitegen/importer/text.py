@@ -146,7 +146,9 @@ BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 # these role words or starts with 责任单位：.
 ROLE_WORDS = ("分工负责", "组织协调", "负责", "牵头", "配合", "协助", "参与")
 _ROLE_END = re.compile("(?:" + "|".join(ROLE_WORDS) + ")$")
-_CLAUSE_START = re.compile(r"^(?:责任单位|牵头单位|主责单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门)\s*[:：]")
+_UNIT_PREFIX = r"(?:责任单位|牵头单位|主责单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门)\s*[:：]"
+_CLAUSE_START = re.compile("^" + _UNIT_PREFIX)
+_CLAUSE_SEGMENT = re.compile("[；;，,]" + _UNIT_PREFIX)  # …负责；配合单位：…
 
 # Punctuation that ends a line for good: the next line starts a new paragraph.
 _TERMINAL = "。！？；：）)!?;"
@@ -308,7 +310,7 @@ def is_clause(inner: str) -> bool:
     s = squash(inner).rstrip("。；;，,")
     if len(s) < 2 or len(s) > 300:
         return False
-    return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s))
+    return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s) or _CLAUSE_SEGMENT.search(s))
 
 
 def find_clauses(text: str) -> list[tuple[int, int, str]]:
@@ -378,10 +380,15 @@ def split_measures(body: str) -> list[MeasureDraft]:
     if tail and squash(tail).strip("。；;，,"):
         measures.append(MeasureDraft(text=tail))
     for m in measures:
-        lab = _LABEL_RE.match(m.text)
-        if lab and lab.group(1) not in ("责任单位", "其中") and len(m.text) > lab.end():
-            m.label, m.text = lab.group(1), m.text[lab.end():]
+        split_label(m)
     return measures
+
+
+def split_label(m: MeasureDraft) -> None:
+    """A lead-in such as 种养殖环节： becomes the measure's label."""
+    lab = _LABEL_RE.match(m.text)
+    if lab and lab.group(1) not in ("责任单位", "其中") and len(m.text) > lab.end():
+        m.label, m.text = lab.group(1), m.text[lab.end():]
 
 
 # --- prose ---------------------------------------------------------------------------
