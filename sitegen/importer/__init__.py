@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..faithful import Coverage, coverage, strings
+from ..faithful import _HAN, Coverage, coverage, strings
 from ..load import LoadError, load_file, parse_text
 from ..model import YEAR_MAX, YEAR_MIN, AgencyKind, District, Metric, Plan, Theme
 from ..registry import Registry
@@ -42,6 +42,7 @@ class ImportError_(Exception):  # noqa: N801 - named so as not to shadow the bui
 
 
 COVERAGE_FLOOR = 0.97  # below this share of the source's Chinese characters, the report warns
+GAP_HAN = 8  # and above it, still warns of a run of this many Chinese characters the draft does not carry
 
 
 class StrictFailure(ImportError_):
@@ -73,6 +74,9 @@ class Imported:
             shown = "；".join(f"“{g[:40]}{'…' if len(g) > 40 else ''}”" for g in cov.gaps[:3])
             out.append(f"原文汉字覆盖率 {cov.ratio:.1%}，低于 {COVERAGE_FLOOR:.0%}：原文有文字没有进入草稿，"
                        f"请对照原文补齐。未进入的文字如：{shown}")
+        elif gaps := [g for g in cov.gaps if len(_HAN.findall(g)) >= GAP_HAN]:
+            out.append(f"原文有 {len(gaps)} 段文字没有进入草稿，请对照原文补齐："
+                       + "；".join(f"“{g[:40]}{'…' if len(g) > 40 else ''}”" for g in gaps[:3]))
         clauses = list(dict.fromkeys(self.agencies.not_understood))
         if clauses:
             out.append(f"{len(clauses)} 处责任单位的写法未能完全读懂（草稿中已加 # review 标注），如："

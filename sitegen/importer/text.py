@@ -191,19 +191,28 @@ def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
 
     A page number on a line of its own is removed wherever it stands. A
     running header (footer) is the first (last) line next to the page
-    numbers, the same short line at many page breaks, or one that repeats a
-    line printed at the top (the title): the title printed once at the top
-    stays. Removed lines become blank lines, which the mending reads through.
+    numbers, the same short line at many page breaks, or the title printed
+    again there: the title printed once at the top stays. Without page
+    numbers, only the title printed again twice or more is taken for a
+    running header. Removed lines become blank lines, which the mending reads through.
     """
     out = list(lines)
     removed: list[str] = []
     pages = [i for i, ln in enumerate(lines) if not ln.startswith("\t") and PAGE_NUMBER_RE.match(ln.strip())]
+    t = find_title(lines)
     if not pages:
+        # no page numbers: only the title printed again, unchanged, on a line of its own at
+        # least twice more is taken for a running header
+        again = [j for j, ln in enumerate(lines) if t is not None and j > t and ln == lines[t]]
+        if len(again) >= 2:
+            for j in again:
+                removed.append(lines[j].strip())
+                out[j] = ""
         return out, removed
     for i in pages:
         removed.append(lines[i].strip())
         out[i] = ""
-    top = {ln.strip() for ln in [x for x in lines if x.strip()][:10]}
+    title = lines[t].strip() if t is not None else None
     for _ in range(2):  # a header may take two lines
         for step in (1, -1):  # headers after a page number, footers before it
             found: dict[str, list[int]] = {}
@@ -216,7 +225,7 @@ def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
                     if len(s) <= 40 and not is_marker(s):
                         found.setdefault(s, []).append(j)
             for s, at in found.items():
-                if len(at) >= max(2, (len(pages) - 1) / 2) or s in top and len(at) >= 1 and _repeated(s, out):
+                if len(at) >= max(2, (len(pages) - 1) / 2) or s == title and _repeated(s, out):
                     for j in at:
                         removed.append(s)
                         out[j] = ""
