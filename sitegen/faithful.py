@@ -2,7 +2,8 @@
 
 Three figures: text fields not found in the source (must be none), running
 text out of the source's order (must be none), and the share of the source's
-Chinese characters that the YAML carries (coverage).
+Chinese characters that the YAML carries (coverage; `sitegen import` reports
+it for every draft).
 Run `python -m sitegen.faithful [content]` to print them for every plan.
 """
 
@@ -84,38 +85,66 @@ def read_source(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def coverage(values: Iterable[str], source: str, gaps: int = 5) -> Coverage:
+def coverage_of(data: dict, source: str, gaps: int = 5) -> Coverage:
+    """The coverage of a plan's data: every string counts; short ones whole only if they are the plan's words."""
+    found = strings(data)
+    return coverage((v for _, _, v in found), source, gaps,
+                    short=(v for p, k, v in found if k in TEXT_KEYS or k == "number" or ".columns[" in p))
+
+
+def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[str] = ()) -> Coverage:
     """How much of the source's Chinese text the strings carry.
 
-    A source character counts as carried when some NGRAM-long run around it
-    occurs in one of the strings (numbers and cells included).
+    Each line of the source (a paragraph, a cut line, a table cell) is read
+    on its own: a character counts as carried when some NGRAM-long run of its
+    line around it occurs in one of the strings (numbers and cells included),
+    and a line shorter than that when the whole line does; so does a run
+    that is the whole of one of the `short` values (a number such as （一）, a
+    cell), given by the caller as the plan's own words.
     """
-    source = squash(source)
     grams: set[str] = set()
+    joined: list[str] = []
     for v in values:
         s = squash(v)
         grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
-        if 0 < len(s) < NGRAM:
-            grams.add(s)
-    covered = [False] * len(source)
-    for i in range(len(source) - NGRAM + 1):
-        if source[i:i + NGRAM] in grams:
-            covered[i:i + NGRAM] = [True] * NGRAM
-    han = [i for i, c in enumerate(source) if _HAN.match(c)]
-    runs = [m.group(0) for m in re.finditer(r"[^\x00]+", "".join("\x00" if c else source[i]
-                                                                 for i, c in enumerate(covered)))]
+        joined.append(s)
+    # the plan's own short values (一、 （一） 序号 区法院): their occurrences count whole
+    wholes = {s for s in map(squash, short) if 2 <= len(s) < NGRAM}
+    whole = "\x00".join(joined)
+    total = covered_han = 0
+    runs: list[str] = []
+    for line in source.split("\n"):
+        line = squash(line)
+        if not line:
+            continue
+        if len(line) < NGRAM:
+            covered = [line in whole] * len(line)
+        else:
+            covered = [False] * len(line)
+            for i in range(len(line) - NGRAM + 1):
+                if line[i:i + NGRAM] in grams:
+                    covered[i:i + NGRAM] = [True] * NGRAM
+            for n in range(2, NGRAM):
+                for i in range(len(line) - n + 1):
+                    if line[i:i + n] in wholes:
+                        covered[i:i + n] = [True] * n
+        han = [i for i, c in enumerate(line) if _HAN.match(c)]
+        total += len(han)
+        covered_han += sum(1 for i in han if covered[i])
+        runs += re.findall(r"[^\x00]+", "".join("\x00" if c else line[i] for i, c in enumerate(covered)))
     runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
-    return Coverage(len(han), sum(1 for i in han if covered[i]), tuple(runs))
+    return Coverage(total, covered_han, tuple(runs))
 
 
 def check(plan_path: Path, sources: Path) -> Report:
     data = load_file(plan_path).data
-    source = squash(read_source(sources / data["source"]["file"]))
+    raw = read_source(sources / data["source"]["file"])
+    source = squash(raw)
     all_strings = strings(data)
     texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
     missing = tuple((p, para) for p, v in texts for para in v.split("\n")
                     if squash(para) and squash(para) not in source)
-    cov = coverage((v for _, _, v in all_strings), source, gaps=0)
+    cov = coverage_of(data, raw, gaps=0)
     return Report(f"{data['district']}/{data['year']}", len(texts), missing, _out_of_order(data, source),
                   cov.total, cov.covered)
 

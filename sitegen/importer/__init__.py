@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..faithful import _HAN, Coverage, coverage, strings
+from ..faithful import _HAN, Coverage, coverage_of
 from ..load import LoadError, load_file, parse_text
 from ..model import YEAR_MAX, YEAR_MIN, AgencyKind, District, Metric, Plan, Theme
 from ..registry import Registry
@@ -73,7 +73,7 @@ class Imported:
         if cov.ratio < COVERAGE_FLOOR:
             shown = "；".join(f"“{g[:40]}{'…' if len(g) > 40 else ''}”" for g in cov.gaps[:3])
             out.append(f"原文汉字覆盖率 {cov.ratio:.1%}，低于 {COVERAGE_FLOOR:.0%}：原文有文字没有进入草稿，"
-                       f"请对照原文补齐。未进入的文字如：{shown}")
+                       "请对照原文补齐" + (f"。未进入的文字如：{shown}" if shown else ""))
         elif gaps := [g for g in cov.gaps if len(_HAN.findall(g)) >= GAP_HAN]:
             out.append(f"原文有 {len(gaps)} 段文字没有进入草稿，请对照原文补齐："
                        + "；".join(f"“{g[:40]}{'…' if len(g) > 40 else ''}”" for g in gaps[:3]))
@@ -157,7 +157,7 @@ def draft_plan(file: Path, district: str, year: int, content: Path) -> Imported:
     plan, data = _check(yaml_text, file)
     # the faithfulness figure of sitegen.faithful, against the source less its page furniture
     source = "\n".join(strip_furniture(normalise(text).split("\n"))[0])
-    cov = coverage((v for _, _, v in strings(data)), source)
+    cov = coverage_of(data, source)
     suggestions = {name: registry.suggest(name, district) for name in agencies.unknown}
     return Imported(yaml_text, draft, agencies.unknown, suggestions, plan, agencies, cov)
 
