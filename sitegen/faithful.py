@@ -95,12 +95,12 @@ def coverage_of(data: dict, source: str, gaps: int = 5) -> Coverage:
 def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[str] = ()) -> Coverage:
     """How much of the source's Chinese text the strings carry.
 
-    Each line of the source (a paragraph, a cut line, a table cell) is read
-    on its own: a character counts as carried when some NGRAM-long run of its
-    line around it occurs in one of the strings (numbers and cells included),
-    and a line shorter than that when the whole line does; so does a run
-    that is the whole of one of the `short` values (a number such as （一）, a
-    cell), given by the caller as the plan's own words.
+    A character counts as carried when some NGRAM-long run of the source
+    around it (whitespace removed) occurs in one of the strings (numbers and
+    cells included). A line of the source shorter than that (a cell) counts
+    when the whole line occurs, and so does a run that is the whole of one of
+    the `short` values (a number such as （一）, a cell), given by the caller
+    as the plan's own words.
     """
     grams: set[str] = set()
     joined: list[str] = []
@@ -111,27 +111,24 @@ def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[
     # the plan's own short values (一、 （一） 序号 区法院): their occurrences count whole
     wholes = {s for s in map(squash, short) if 2 <= len(s) < NGRAM}
     whole = "\x00".join(joined)
-    total = covered_han = 0
-    runs: list[str] = []
-    for line in source.split("\n"):
-        line = squash(line)
-        if not line:
-            continue
-        if len(line) < NGRAM:
-            covered = [line in whole] * len(line)
-        else:
-            covered = [False] * len(line)
-            for i in range(len(line) - NGRAM + 1):
-                if line[i:i + NGRAM] in grams:
-                    covered[i:i + NGRAM] = [True] * NGRAM
-            for n in range(2, NGRAM):
-                for i in range(len(line) - n + 1):
-                    if line[i:i + n] in wholes:
-                        covered[i:i + n] = [True] * n
-        han = [i for i, c in enumerate(line) if _HAN.match(c)]
-        total += len(han)
-        covered_han += sum(1 for i in han if covered[i])
-        runs += re.findall(r"[^\x00]+", "".join("\x00" if c else line[i] for i, c in enumerate(covered)))
+    lines = [ln for ln in map(squash, source.split("\n")) if ln]
+    text = "".join(lines)
+    covered = [False] * len(text)
+    for i in range(len(text) - NGRAM + 1):  # runs may cross lines: a cut sentence
+        if text[i:i + NGRAM] in grams:
+            covered[i:i + NGRAM] = [True] * NGRAM
+    at = 0
+    for line in lines:  # a short line (a cell, a number) counts whole, and so do short values in a line
+        if len(line) < NGRAM and line in whole:
+            covered[at:at + len(line)] = [True] * len(line)
+        for n in range(2, NGRAM):
+            for i in range(len(line) - n + 1):
+                if line[i:i + n] in wholes:
+                    covered[at + i:at + i + n] = [True] * n
+        at += len(line)
+    han = [i for i, c in enumerate(text) if _HAN.match(c)]
+    total, covered_han = len(han), sum(1 for i in han if covered[i])
+    runs = re.findall(r"[^\x00]+", "".join("\x00" if c else text[i] for i, c in enumerate(covered)))
     runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
     return Coverage(total, covered_han, tuple(runs))
 

@@ -206,7 +206,8 @@ def report(imported: Imported, target: Path, written: bool = True) -> str:
     if warnings:
         lines.append(f"警告 {len(warnings)} 条：")
         lines.extend(f"  ⚠ {w}" for w in warnings)
-    lines.append("下一步：按 docs/importing.md 逐项审核，然后运行 `sitegen validate`")
+    lines.append("下一步：按 docs/importing.md 逐项审核，然后运行 `sitegen validate`" if written
+                 else "下一步：按警告核对原文；不加 --strict 再导入，草稿中会带上这些 # review 标注")
     return "\n".join(lines)
 
 
