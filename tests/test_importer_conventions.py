@@ -221,6 +221,7 @@ def _registry() -> Registry:
      [("区市场监管局", "按职责分工负责"), ("区农业农村委", "按职责分工负责"), ("区卫生健康委", "按职责分工负责")]),
     ("责任单位:区食安办,区教育局协助", [("区食安办", "负责"), ("区教育局", "协助")]),
     ("区市场监管局负责，区科协参与", [("区市场监管局", "负责"), ("区科协", "参与")]),
+    ("责任单位：区市场监管局 配合单位：区公安分局", [("区市场监管局", "负责"), ("区公安分局", "配合")]),
 ])
 def test_clause_forms(clause, expected):
     report = AgencyReport()
@@ -313,6 +314,17 @@ def test_a_column_not_understood_is_reported_and_kept(tmp_path):
     assert first.note == "完成情况：已完成" and second.note is None
     assert [(a.name, a.role.value) for a in first.agencies] == [("区食安办", "牵头"), ("区教育局", "配合")]
     assert len(plan.parts) == 1 and plan.parts[0].title == "压实责任"
+
+
+def test_a_header_cell_wrapped_onto_two_lines(tmp_path):
+    source = tmp_path / "table.txt"
+    source.write_text(TABLE.replace("\t牵头单位\n", "\t牵头\n单位\n").replace("\t完成情况", "\t完成\n时限"),
+                      encoding="utf-8")
+    imported = draft_plan(source, "hedong", 2030, CONTENT)
+    assert imported.plan.columns == ("序号", "工作任务", "具体措施", "牵头单位", "配合单位", "完成时限")
+    assert [(a.name, a.role.value) for a in imported.plan.measures()[0].agencies] == [
+        ("区食安办", "牵头"), ("区教育局", "配合")]
+    assert not imported.warnings
 
 
 def test_strict_writes_nothing_when_there_is_a_warning(tmp_path):

@@ -50,6 +50,9 @@ class AgencyReport:
 def parse_agencies(clause: str, default_role: str, registry: Registry, district: str,
                    report: AgencyReport) -> list[AgencyDraft]:
     s = re.sub(r"\s+", "", clause).strip("。；;，,")
+    # 责任单位：X 配合单位：Y, printed with a space only: the prefix starts a segment all the same
+    s = re.sub(r"(?<=[^，,；;])(?=(?:" + "|".join(p for p in PREFIX_ROLES if p.endswith(("单位", "部门")))
+               + r")[:：])", "；", s)
     out: list[AgencyDraft] = []
     prefix_role = default_role
     for seg in re.split(r"[，,；;]", s):

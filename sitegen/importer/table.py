@@ -94,19 +94,30 @@ def read_columns(names: list[str]) -> Columns:
     return cols
 
 
-def header_at(lines: list[str]) -> tuple[int, int] | None:
-    """Where the header row of a text table is: three or more tab-indented lines naming columns."""
+def header_at(lines: list[str]) -> tuple[int, int, list[str]] | None:
+    """Where the header row of a text table is, and its column names.
+
+    The header row is three or more tab-indented cells up to a blank line, a
+    cell's name perhaps wrapped onto an untabbed line (完成 / 时限), naming a
+    measures' or tasks' column and a 序号 or agencies' column.
+    """
     i = 0
     while i < len(lines):
-        if not lines[i].startswith("\t"):
+        if not lines[i].startswith("\t") or not lines[i].strip():
             i += 1
             continue
-        j = i
-        while j < len(lines) and lines[j].startswith("\t") and lines[j].strip():
+        j, names = i, []
+        while j < len(lines) and lines[j].strip():
+            if lines[j].startswith("\t"):
+                names.append(lines[j].strip())
+            elif len(lines[j].strip()) <= 6:
+                names[-1] += lines[j].strip()
+            else:
+                break
             j += 1
-        roles = {column_role(ln) for ln in lines[i:j]}
-        if j - i >= 3 and roles & {"text", "task"} and roles & {"number", "lead"}:
-            return i, j
+        roles = {column_role(n) for n in names}
+        if len(names) >= 3 and roles & {"text", "task"} and roles & {"number", "lead"}:
+            return i, j, names
         i = max(j, i + 1)
     return None
 
@@ -122,8 +133,7 @@ def parse_table(text: str) -> Draft:
     at = header_at(lines)
     if at is None:
         raise ParseError("no header row found for the table")
-    h, j = at
-    columns = [ln.strip() for ln in lines[h:j]]
+    h, j, columns = at
     front = [ln.strip() for ln in lines[:h] if ln.strip()]
     rows, remarks = _table_rows(lines[j:], columns)
     return build_table(front, columns, rows, remarks)
