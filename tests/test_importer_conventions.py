@@ -166,6 +166,15 @@ def test_page_furniture_is_removed_before_paragraphs_are_joined(tmp_path):
     assert "已删除页码、页眉页脚 4 行" in result.output and "— 5 —" not in out.read_text(encoding="utf-8")
 
 
+def test_a_cover_page_keeps_its_title():
+    lines = ["XX区2030年食品安全监督管理计划", "", "— 1 —", "", "一、重点工作", "做好工作。", "", "— 2 —", "",
+             "XX区2030年食品安全监督管理计划", "", "（一）加强监管。", "", "— 3 —", "",
+             "XX区2030年食品安全监督管理计划", "做好工作。"]
+    out, removed = strip_furniture(lines)
+    assert out[0] == lines[0] and not out[9] and not out[15]
+    assert removed == ["— 1 —", "— 2 —", "— 3 —"] + ["XX区2030年食品安全监督管理计划"] * 2
+
+
 def test_a_line_printed_twice_is_not_furniture_without_page_numbers():
     lines = ["XX区2030年食品安全监督管理计划", "区市场监管局", "做好工作。", "区市场监管局", "区市场监管局"]
     assert strip_furniture(lines) == (lines, [])
@@ -419,3 +428,25 @@ if __name__ == "__main__":
     for k, plan, conv in CASES:
         print(figures(k, plan, conv).line(mf.fixture_name(plan, conv)))
     sys.exit(0)
+
+
+def test_word_table_heading_rows_span_the_table(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("XX区2030年食品安全重点工作安排")
+    table = doc.add_table(rows=5, cols=3)
+    rows = [("序号", "具体措施", "责任单位"), ("一、加强领导", "", ""), ("1", "落实属地管理责任。", "区食安办"),
+            ("二、强化宣传", "", ""), ("2", "开展宣传周活动。", "区科协")]
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            if value:
+                table.cell(r, c).text = value
+    for r in (1, 3):
+        table.cell(r, 0).merge(table.cell(r, 2))  # a heading row: one cell across the table
+    path = tmp_path / "plan.docx"
+    doc.save(path)
+    imported = draft_plan(path, "hedong", 2030, CONTENT)
+    assert [(p.number, p.title, [m.text for m in p.measures]) for p in imported.plan.parts] == [
+        ("一、", "加强领导", ["落实属地管理责任。"]), ("二、", "强化宣传", ["开展宣传周活动。"])]
+    assert not imported.warnings

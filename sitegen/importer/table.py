@@ -192,7 +192,9 @@ def build_table(front: list[str], columns: list[str], rows: list[dict[int, list[
         if not any(s.strip() for s in text_lines):
             filled = [(k, mend_cell(v)) for k, v in sorted(row.items()) if mend_cell(v)]
             heading = filled[0][1] if len(filled) == 1 else None
-            if heading and filled[0][0] != c_text and (PART_RE.match(heading) or filled[0][0] in (c_part, c_num)):
+            col = filled[0][0]
+            if heading and (PART_RE.match(heading) and col != c_text or col == c_part
+                            or col == c_num and not heading.isdigit()):
                 part_cell = heading  # a row spanning the table: a heading
             elif filled:
                 shown = "；".join(f"{columns[k] if k < len(columns) else k}：{v[:30]}" for k, v in filled)

@@ -194,7 +194,8 @@ def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
     numbers, the same short line at many page breaks, or the title printed
     again there: the title printed once at the top stays. Without page
     numbers, only the title printed again twice or more is taken for a
-    running header. Removed lines become blank lines, which the mending reads through.
+    running header. Removed lines become blank lines, which the mending
+    reads through.
     """
     out = list(lines)
     removed: list[str] = []
@@ -220,7 +221,7 @@ def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
                 j = p + step
                 while 0 <= j < len(out) and not out[j].strip():
                     j += step
-                if 0 <= j < len(out) and not out[j].startswith("\t"):
+                if 0 <= j < len(out) and j != t and not out[j].startswith("\t"):  # the title itself stays
                     s = out[j].strip()
                     if len(s) <= 40 and not is_marker(s):
                         found.setdefault(s, []).append(j)
