@@ -450,3 +450,40 @@ def test_word_table_heading_rows_span_the_table(tmp_path):
     assert [(p.number, p.title, [m.text for m in p.measures]) for p in imported.plan.parts] == [
         ("一、", "加强领导", ["落实属地管理责任。"]), ("二、", "强化宣传", ["开展宣传周活动。"])]
     assert not imported.warnings
+
+
+def test_word_automatic_numbering_is_read(tmp_path):
+    """Numbers Word prints itself (一、 （一） 1．) are not in a paragraph's text: they are put back."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3．")]
+    root = doc.part.numbering_part.element
+    root.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">' + "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{f}"/><w:lvlText w:val="{t}"/></w:lvl>'
+        for k, (f, t) in enumerate(levels)) + "</w:abstractNum>"))
+    root.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        num_pr = doc.add_paragraph(text)._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_numId().val = 90
+        num_pr.get_or_add_ilvl().val = level
+
+    doc.add_paragraph("XX区2030年食品安全监督管理计划")
+    numbered("重点工作", 0)
+    numbered("加强抽检。", 1)
+    numbered("制定抽检计划。（区市场监管局负责）", 2)
+    numbered("公布抽检结果。（区市场监管局负责）", 2)
+    numbered("加强宣传。", 1)
+    numbered("开展宣传周活动。（区食安办牵头）", 2)
+    numbered("保障措施", 0)
+    numbered("加强督查。（区食安办负责）", 2)  # a level restarts when one above it moves
+    path = tmp_path / "plan.docx"
+    doc.save(path)
+    plan = draft_plan(path, "hedong", 2030, CONTENT).plan
+    assert [(p.number, p.title) for p in plan.parts] == [("一、", "重点工作"), ("二、", "保障措施")]
+    assert [(i.number, i.title) for i in plan.parts[0].items] == [("（一）", "加强抽检。"), ("（二）", "加强宣传。")]
+    assert [(m.number, m.text) for m in plan.measures()] == [
+        ("1．", "制定抽检计划。"), ("2．", "公布抽检结果。"), ("1．", "开展宣传周活动。"), ("1．", "加强督查。")]
