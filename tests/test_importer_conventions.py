@@ -351,6 +351,21 @@ def test_strict_writes_nothing_when_there_is_a_warning(tmp_path):
     assert "note: 完成时限：已完成" in out.read_text(encoding="utf-8")
 
 
+def test_a_table_whose_columns_are_not_recognised_is_reported(tmp_path):
+    source = tmp_path / "table.txt"
+    text = TABLE.replace("\t工作任务", "\t类目").replace("\t具体措施", "\t说明").replace("\t牵头单位", "\t甲") \
+        .replace("\t序号", "\t号")
+    source.write_text(text, encoding="utf-8")
+    result = _run(source, tmp_path / "d.yaml")
+    assert result.exit_code == 1 and "no header row naming its columns" in result.output
+    assert "号 / 类目 / 说明 / 甲 / 配合单位 / 完成情况" in result.output
+    source.write_text(text.replace("分工表\n", "分工表\n一、重点工作\n"), encoding="utf-8")  # prose it can read
+    result = _run(source, tmp_path / "d.yaml")
+    assert result.exit_code == 0, result.output
+    assert "未能从列名认出序号、举措、责任单位等列，已按正文导入" in result.output
+    assert "表格开头：号 / 类目 / 说明 / 甲 / 配合单位 / 完成情况" in result.output
+
+
 def test_a_row_without_a_measure_is_reported(tmp_path):
     source = tmp_path / "table.txt"
     source.write_text(TABLE.replace("\t加强学校食堂监管。", "\t"), encoding="utf-8")

@@ -166,7 +166,19 @@ def parse(text: str) -> Draft:
     """The text of a plan, either shape, as a draft tree (no agencies, themes or ids yet)."""
     lines, removed = strip_furniture(normalise(text).split("\n"))
     text = "\n".join(lines)
-    draft = parse_table(text) if is_table(text) else parse_prose(text)
+    table = is_table(text)
+    tabbed = [ln.strip() for ln in lines if ln.startswith("\t") and ln.strip()]
+    try:
+        draft = parse_table(text) if table else parse_prose(text)
+    except ParseError as e:
+        if table or len(tabbed) < 8:
+            raise
+        raise ParseError(f"{e}; the text has table cells, but no header row naming its columns was found "
+                         f"(it starts: {' / '.join(tabbed[:6])}); see the column names docs/importing.md "
+                         "lists") from None
+    if not table and len(tabbed) >= 8:  # cells of a table whose columns were not recognised
+        draft.warnings.append("文中有表格（以制表符开头的单元格），但未能从列名认出序号、举措、责任单位等列，"
+                              f"已按正文导入，请核对。表格开头：{' / '.join(tabbed[:6])}")
     draft.status = "征求意见稿" if "征求意见稿" in text else "正式"
     draft.furniture = removed
     return draft

@@ -138,7 +138,7 @@ LIST_STYLES = (("1.", NUM_RE), ("(1)", SUB_RE), ("①", CIRCLED_RE))
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 HEADING_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 PUBLICITY_RE = re.compile(r"^[（(]?\s*(此件(?:主动|不予|依申请)公开)\s*[）)]?$")
-TITLE_WORDS = ("计划", "安排", "分工表", "方案", "要点")
+TITLE_WORDS = ("计划", "安排", "分工表", "方案", "要点", "清单", "分解表", "任务表")
 TASK_TYPES = ("重点工作任务", "长期推进工作")
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 
