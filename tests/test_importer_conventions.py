@@ -439,11 +439,6 @@ def test_coverage_counts_what_the_draft_carries():
     assert (cov.covered, cov.total) == (8, 15) and cov.gaps == ("。开展宣传周活动。",)
 
 
-if __name__ == "__main__":
-    for k, plan, conv in CASES:
-        print(figures(k, plan, conv).line(mf.fixture_name(plan, conv)))
-    sys.exit(0)
-
 
 def test_word_table_heading_rows_span_the_table(tmp_path):
     from docx import Document
@@ -502,3 +497,9 @@ def test_word_automatic_numbering_is_read(tmp_path):
     assert [(i.number, i.title) for i in plan.parts[0].items] == [("（一）", "加强抽检。"), ("（二）", "加强宣传。")]
     assert [(m.number, m.text) for m in plan.measures()] == [
         ("1．", "制定抽检计划。"), ("2．", "公布抽检结果。"), ("1．", "开展宣传周活动。"), ("1．", "加强督查。")]
+
+
+if __name__ == "__main__":
+    for k, plan, conv in CASES:
+        print(figures(k, plan, conv).line(mf.fixture_name(plan, conv)))
+    sys.exit(0)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import Draft, ParseError
+from .text import Draft
 
 
 class DocxError(Exception):
@@ -195,7 +195,7 @@ def source_text(path: Path) -> str:
 
 def parse_docx(doc: Document) -> Draft | None:
     """The draft of a Word file whose plan is a table; None when it has no such table (read it as prose)."""
-    from .table import build_table, read_columns
+    from .table import build_table
     from .text import normalise
 
     at = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Grid) and b.rows and _is_plan_table(b)), None)
@@ -204,13 +204,8 @@ def parse_docx(doc: Document) -> Draft | None:
     grid: Grid = doc.blocks[at]  # type: ignore[assignment]
     front = [normalise(b).strip() for b in doc.blocks[:at] if isinstance(b, str) and b.strip()]
     columns = [" ".join(c.split()) for c in grid.rows[0]]
-    read_columns(columns)
     rows = [{k: normalise(c).split("\n") for k, c in enumerate(row)} for row in grid.rows[1:]]
-    merged = grid.merged[1:]
-    try:
-        draft = build_table(front, columns, rows, {}, merged)
-    except ParseError:
-        raise
+    draft = build_table(front, columns, rows, {}, grid.merged[1:])
     after = [normalise(b).strip() for b in doc.blocks[at + 1:] if isinstance(b, str) and b.strip()]
     others = [b for b in doc.blocks if isinstance(b, Grid) and b is not grid]
     if after:
