@@ -445,7 +445,7 @@ def test_word_table_heading_rows_span_the_table(tmp_path):
 
     doc = Document()
     doc.add_paragraph("XX区2030年食品安全重点工作安排")
-    table = doc.add_table(rows=5, cols=3)
+    table = doc.add_table(rows=6, cols=3)  # the last row left empty
     rows = [("序号", "具体措施", "责任单位"), ("一、加强领导", "", ""), ("1", "落实属地管理责任。", "区食安办"),
             ("二、强化宣传", "", ""), ("2", "开展宣传周活动。", "区科协")]
     for r, cells in enumerate(rows):

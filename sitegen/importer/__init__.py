@@ -1,16 +1,20 @@
-"""`sitegen import`: turn a plan's extracted text into a draft plan YAML to review.
+"""`sitegen import`: turn a plan's extracted text, or its Word file, into a draft plan YAML to review.
 
-    sitegen import content/sources/005_….txt --district hedong --year 2025
+    sitegen import content/sources/005_….txt --district hedong --year 2025 [--strict]
 
-The draft is a starting point, never a publication: the text is split into
-parts, items and measures, page breaks are mended, agencies and roles are
-read from the responsibility clauses, and themes and targets are suggested.
-Everything a machine guesses is marked `# review:` in the file; what to
-check is in docs/importing.md. The importer never writes over a file.
+The draft is a starting point, never a publication: page furniture is
+removed, the text is split into parts, items and measures, page breaks are
+mended, agencies and roles are read from the responsibility clauses or
+columns, and themes and targets are suggested. Everything a machine guesses
+is marked `# review:` in the file; the report says, in Chinese, what was
+found, how much of the source the draft carries (sitegen.faithful's
+coverage) and every text not understood. What to check is in
+docs/importing.md. The importer never writes over a file.
 
 The work is split over the modules of this package: text (the draft tree,
-page breaks, prose plans), table (table plans), suggest (agencies, themes,
-targets) and emit (ids, and writing the YAML with its review comments).
+page furniture and breaks, prose plans), table (table plans, columns by
+meaning), docx (Word files), suggest (agencies, themes, targets) and emit
+(ids, and writing the YAML with its review comments).
 """
 
 from __future__ import annotations

@@ -191,16 +191,16 @@ def build_table(front: list[str], columns: list[str], rows: list[dict[int, list[
         text_lines = cell(row, c_text)
         if not any(s.strip() for s in text_lines):
             filled = [(k, mend_cell(v)) for k, v in sorted(row.items()) if mend_cell(v)]
+            if not filled:  # an empty row
+                continue
             heading = filled[0][1] if len(filled) == 1 else None
             col = filled[0][0]
             if heading and (PART_RE.match(heading) and col != c_text or col == c_part
                             or col == c_num and not heading.isdigit()):
                 part_cell = heading  # a row spanning the table: a heading
-            elif filled:
+            else:
                 shown = "；".join(f"{columns[k] if k < len(columns) else k}：{v[:30]}" for k, v in filled)
                 draft.warnings.append(f"表格第 {r + 1} 行没有举措文字，该行未导入：{shown}")
-                continue
-            else:
                 continue
             current = _part(part_cell)
             parts.append(current)
