@@ -81,15 +81,24 @@ def figures(k: int, plan: Plan, convention: str) -> Figures:
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, Figures]:
-    return {mf.fixture_name(plan, conv): figures(k, plan, conv) for k, plan, conv in CASES}
+def results(request) -> dict[str, Figures]:
+    found = {mf.fixture_name(plan, conv): figures(k, plan, conv) for k, plan, conv in CASES}
+    yield found
+    # the figures per fixture, printed after the tests (pytest shows no print of a passing test)
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if capture is not None and reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line("sitegen import on the published plans re-set in other conventions:")
+            for name, f in found.items():
+                reporter.write_line("  " + f.line(name))
 
 
 @pytest.mark.parametrize(("k", "plan", "convention"), CASES, ids=[mf.fixture_name(p, c) for _, p, c in CASES])
 def test_convention_imports(results, k, plan, convention):
     name = mf.fixture_name(plan, convention)
     f = results[name]
-    print(f.line(name))
     assert FLOOR * f.expected <= f.found <= f.expected / FLOOR, f.line(name)
     assert f.texts >= FLOOR, f.line(name)
     assert f.pairs >= FLOOR, f.line(name)
