@@ -443,6 +443,17 @@ def test_a_file_that_is_not_a_word_file_fails_cleanly(tmp_path):
     assert "Traceback" not in result.output and not (tmp_path / "d.yaml").exists()
 
 
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4, "save it as Word (.docx)"),
+    ("plan.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4, "is a PDF: extract its text first"),
+])
+def test_a_doc_or_pdf_is_refused_with_what_to_do(tmp_path, name, data, says):
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = _run(source, tmp_path / "d.yaml")
+    assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output
+
+
 def test_coverage_counts_what_the_draft_carries():
     cov = coverage(["加强食品安全监管"], "加强食品安全监管。开展宣传周活动。")
     assert (cov.covered, cov.total) == (8, 15) and cov.gaps == ("。开展宣传周活动。",)
