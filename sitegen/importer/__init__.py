@@ -235,15 +235,15 @@ def _read(file: Path) -> str:
         raw = file.read_bytes()
     except OSError as e:
         raise ImportError_(f"cannot read {file}: {e.strerror}") from None
+    if raw.startswith(b"%PDF"):  # before decoding: a PDF may well decode as GB18030
+        raise ImportError_(f"{file} is a PDF: extract its text first (or import the Word file, .docx)")
+    if raw.startswith(b"\xd0\xcf\x11\xe0") or raw.startswith(b"PK\x03\x04"):
+        raise ImportError_(f"{file} is an office file: save it as Word (.docx) and import that")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    if raw.startswith(b"%PDF"):
-        raise ImportError_(f"{file} is a PDF: extract its text first (or import the Word file, .docx)")
-    if raw.startswith(b"\xd0\xcf\x11\xe0") or raw.startswith(b"PK\x03\x04"):
-        raise ImportError_(f"{file} is an office file: save it as Word (.docx) and import that")
     raise ImportError_(f"{file} is neither UTF-8 nor GB18030 text; save it as UTF-8")
 
 
