@@ -25,7 +25,7 @@ from pydantic import TypeAdapter
 
 from sitegen.cli import main
 from sitegen.faithful import coverage
-from sitegen.importer import docx, draft_plan
+from sitegen.importer import docx, draft_plan, parse
 from sitegen.importer.suggest import AgencyReport, parse_agencies
 from sitegen.importer.table import column_role, read_columns
 from sitegen.importer.text import PAGE_NUMBER_RE, find_clauses, strip_furniture
@@ -182,6 +182,22 @@ def test_a_cover_page_keeps_its_title():
     out, removed = strip_furniture(lines)
     assert out[0] == lines[0] and not out[9] and not out[15]
     assert removed == ["— 1 —", "— 2 —", "— 3 —"] + ["XX区2030年食品安全监督管理计划"] * 2
+
+
+def test_form_feeds_mark_pages():
+    """pdftotext ends each page with a form feed: the header after it goes, with no page number to see."""
+    text = PAGED.replace("— 5 —", "\f").replace("— 6 —", "\f")
+    draft = parse(text)
+    assert draft.furniture == ["天津市XX区2030年食品安全监督管理计划"] * 2
+    assert draft.measures()[0].responsibility == "牵头单位：区教育局；配合单位：区市场监管局"
+
+
+def test_a_running_header_without_page_numbers():
+    header = "XX区食品安全委员会办公室文件"
+    lines = ["XX区2030年食品安全监督管理计划", header, "一、重点工作", "做好工作，加强", "", header, "",
+             "监管。", "", header, "", "做好宣传。"]
+    out, removed = strip_furniture(lines)
+    assert removed == [header, header] and out[1] == header  # the first, at the top, stays
 
 
 def test_a_line_printed_twice_is_not_furniture_without_page_numbers():

@@ -158,6 +158,7 @@ _CLOSE = "）)"
 
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\f", "\n\f\n")  # a page break (pdftotext ends each page so): a line of its own
     return unicodedata.normalize("NFC", text)
 
 
@@ -189,30 +190,43 @@ PAGE_NUMBER_RE = re.compile(
 def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
     """Lines without page numbers and running headers or footers; and the lines removed.
 
-    A page number on a line of its own is removed wherever it stands. A
-    running header (footer) is the first (last) line next to the page
-    numbers, the same short line at many page breaks, or the title printed
-    again there: the title printed once at the top stays. Without page
-    numbers, only the title printed again twice or more is taken for a
-    running header. Removed lines become blank lines, which the mending
-    reads through.
+    A page number on a line of its own is removed wherever it stands; a
+    form feed marks a page break too. A running header (footer) is the first
+    (last) line next to the page breaks: the same short line at half of them
+    or more, or the title printed again there (the title printed once at the
+    top stays). Without page numbers or form feeds to show the pages, a
+    running header is a short line printed three times or more, each time
+    after the first on a line of its own between blank lines. Removed lines
+    become blank lines, which the mending reads through.
     """
     out = list(lines)
     removed: list[str] = []
-    pages = [i for i, ln in enumerate(lines) if not ln.startswith("\t") and PAGE_NUMBER_RE.match(ln.strip())]
+    numbers = [i for i, ln in enumerate(lines) if not ln.startswith("\t") and PAGE_NUMBER_RE.match(ln.strip())]
+    pages = sorted(numbers + [i for i, ln in enumerate(lines) if ln == "\f"])
     t = find_title(lines)
-    if not pages:
-        # no page numbers: only the title printed again, unchanged, on a line of its own at
-        # least twice more is taken for a running header
-        again = [j for j, ln in enumerate(lines) if t is not None and j > t and ln == lines[t]]
-        if len(again) >= 2:
-            for j in again:
-                removed.append(lines[j].strip())
-                out[j] = ""
-        return out, removed
-    for i in pages:
+    for i in numbers:
         removed.append(lines[i].strip())
+    for i in pages:
         out[i] = ""
+    if not pages:
+        # no page breaks to be seen: a short line printed three times or more, each time after
+        # the first on a line of its own between blank lines, is a running header (or footer)
+        seen: dict[str, list[int]] = {}
+        for i, ln in enumerate(lines):
+            s = ln.strip()
+            if s and not ln.startswith("\t") and len(s) <= 40 and not is_marker(s) and not ends_terminal(s):
+                seen.setdefault(s, []).append(i)
+
+        def alone(j: int) -> bool:
+            return (j == 0 or not lines[j - 1].strip()) and (j + 1 == len(lines) or not lines[j + 1].strip())
+
+        for s, at in seen.items():
+            again = [j for j in at[1:] if j != t]
+            if len(at) >= 3 and all(alone(j) for j in again):
+                for j in again:
+                    removed.append(s)
+                    out[j] = ""
+        return out, removed
     title = lines[t].strip() if t is not None else None
     for _ in range(2):  # a header may take two lines
         for step in (1, -1):  # headers after a page number, footers before it
