@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from pydantic import TypeAdapter
 
 from sitegen.cli import main
-from sitegen.faithful import coverage
+from sitegen.faithful import coverage, read_source
 from sitegen.importer import docx, draft_plan, parse
 from sitegen.importer.suggest import AgencyReport, parse_agencies
 from sitegen.importer.table import column_role, read_columns
@@ -468,6 +468,14 @@ def test_a_doc_or_pdf_is_refused_with_what_to_do(tmp_path, name, data, says):
     source.write_bytes(data)
     result = _run(source, tmp_path / "d.yaml")
     assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output
+
+
+def test_faithfulness_reads_a_word_source():
+    """A plan transcribed from a .docx: sitegen.faithful reads its text (tables as cells) to compare."""
+    plan = next(p for p in PLANS if p.district == "hedong")
+    text = read_source(FIXTURES / mf.fixture_name(plan, "docx"))
+    assert plan.title in text.split("\n") and "\t具体措施" in text.split("\n")
+    assert all(_squash(m.text) in _squash(text) for m in plan.measures())
 
 
 def test_coverage_counts_what_the_draft_carries():
