@@ -2,7 +2,8 @@
 
 Three figures: text fields not found in the source (must be none), running
 text out of the source's order (must be none), and the share of the source's
-Chinese characters that the YAML carries (coverage).
+Chinese characters that the YAML carries (coverage; `sitegen import` reports
+it for every draft).
 Run `python -m sitegen.faithful [content]` to print them for every plan.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,28 +65,85 @@ class Report:
         return self.han_covered / self.han_total if self.han_total else 1.0
 
 
+@dataclass(frozen=True)
+class Coverage:
+    total: int  # Chinese characters in the source
+    covered: int  # of them, carried by the YAML
+    gaps: tuple[str, ...]  # the longest runs of the source not carried, longest first
+
+    @property
+    def ratio(self) -> float:
+        return self.covered / self.total if self.total else 1.0
+
+
+def read_source(path: Path) -> str:
+    """A source file's text: a .docx through python-docx (tables as tab-indented cells), else UTF-8 text."""
+    if path.suffix.lower() == ".docx":
+        from .importer.docx import source_text
+
+        return source_text(path)
+    return path.read_text(encoding="utf-8")
+
+
+def coverage_of(data: dict, source: str, gaps: int = 5) -> Coverage:
+    """The coverage of a plan's data: every string counts; short ones whole only if they are the plan's words."""
+    found = strings(data)
+    return coverage((v for _, _, v in found), source, gaps,
+                    short=(v for p, k, v in found if k in TEXT_KEYS or k == "number" or ".columns[" in p))
+
+
+def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[str] = ()) -> Coverage:
+    """How much of the source's Chinese text the strings carry.
+
+    A character counts as carried when some NGRAM-long run of the source
+    around it (whitespace removed) occurs in one of the strings (numbers and
+    cells included). A line of the source shorter than that (a cell) counts
+    when the whole line occurs, and so does a run that is the whole of one of
+    the `short` values (a number such as （一）, a cell), given by the caller
+    as the plan's own words.
+    """
+    grams: set[str] = set()
+    joined: list[str] = []
+    for v in values:
+        s = squash(v)
+        grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
+        joined.append(s)
+    # the plan's own short values (一、 （一） 序号 区法院): their occurrences count whole
+    wholes = {s for s in map(squash, short) if 2 <= len(s) < NGRAM}
+    whole = "\x00".join(joined)
+    lines = [ln for ln in map(squash, source.split("\n")) if ln]
+    text = "".join(lines)
+    covered = [False] * len(text)
+    for i in range(len(text) - NGRAM + 1):  # runs may cross lines: a cut sentence
+        if text[i:i + NGRAM] in grams:
+            covered[i:i + NGRAM] = [True] * NGRAM
+    at = 0
+    for line in lines:  # a short line (a cell, a number) counts whole, and so do short values in a line
+        if len(line) < NGRAM and line in whole:
+            covered[at:at + len(line)] = [True] * len(line)
+        for n in range(2, NGRAM):
+            for i in range(len(line) - n + 1):
+                if line[i:i + n] in wholes:
+                    covered[at + i:at + i + n] = [True] * n
+        at += len(line)
+    han = [i for i, c in enumerate(text) if _HAN.match(c)]
+    total, covered_han = len(han), sum(1 for i in han if covered[i])
+    runs = re.findall(r"[^\x00]+", "".join("\x00" if c else text[i] for i, c in enumerate(covered)))
+    runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
+    return Coverage(total, covered_han, tuple(runs))
+
+
 def check(plan_path: Path, sources: Path) -> Report:
     data = load_file(plan_path).data
-    source = squash((sources / data["source"]["file"]).read_text(encoding="utf-8"))
+    raw = read_source(sources / data["source"]["file"])
+    source = squash(raw)
     all_strings = strings(data)
     texts = [(p, v) for p, k, v in all_strings if k in TEXT_KEYS]
     missing = tuple((p, para) for p, v in texts for para in v.split("\n")
                     if squash(para) and squash(para) not in source)
-    # Coverage: a source character counts as carried when some NGRAM-long run
-    # around it occurs in one of the YAML's strings (numbers and cells included).
-    grams: set[str] = set()
-    for _, _, v in all_strings:
-        s = squash(v)
-        grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
-        if 0 < len(s) < NGRAM:
-            grams.add(s)
-    covered = [False] * len(source)
-    for i in range(len(source) - NGRAM + 1):
-        if source[i:i + NGRAM] in grams:
-            covered[i:i + NGRAM] = [True] * NGRAM
-    han = [i for i, c in enumerate(source) if _HAN.match(c)]
+    cov = coverage_of(data, raw, gaps=0)
     return Report(f"{data['district']}/{data['year']}", len(texts), missing, _out_of_order(data, source),
-                  len(han), sum(1 for i in han if covered[i]))
+                  cov.total, cov.covered)
 
 
 # The plan's own running text, in the order it is printed (clauses and cells repeat, so they are left out).
