@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .diagnostics import ContentError, Diagnostic
 from .faithful import missing_text, read_source
+from .faithful import squash as squash_source
 from .load import Document, LoadError, display_path, load_file
 from .model import (
     SLUG_PATTERN,
@@ -412,10 +413,10 @@ class _Checker:
     def check_faithful(self, doc: Document, source: Path) -> None:
         """Every paragraph of the plan's own words must still be in its published source."""
         try:
-            text = read_source(source)
-        except (OSError, UnicodeDecodeError) as e:
-            self.error(doc, ("source", "file"), f"无法读取原文文件：{e}", "原文须为 UTF-8 文本",
-                       code="unreadable-source")
+            text = squash_source(read_source(source))
+        except Exception as e:  # not UTF-8, a damaged .docx, …: say so at `source.file`, never a traceback
+            self.error(doc, ("source", "file"), f"无法读取原文文件 {source.name}：{type(e).__name__}: {e}",
+                       "原文须为 UTF-8 文本或 .docx 文件", code="unreadable-source")
             return
         for loc, para in missing_text(doc.data, text):
             line, col = doc.paragraph_line(loc, para)
