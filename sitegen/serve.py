@@ -145,6 +145,10 @@ def serve(project: Project, host: str, port: int) -> None:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    # The published texts (/sources/*.txt) are UTF-8 Chinese: say so, or browsers guess.
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
+
     def __init__(self, *args, state: _State, **kwargs):
         self.state = state
         super().__init__(*args, **kwargs)

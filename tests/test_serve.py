@@ -146,6 +146,8 @@ def test_serve_shows_drafts_and_its_reload_script_starts_from_the_pages_version(
         script = fetch(f"http://127.0.0.1:{port}/__sitegen/reload.js")
         assert 'getAttribute("data-version")' in script and "/__sitegen/wait?since=" in script
         assert "setInterval" not in script  # no polling that starts from an unknown version
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sources/002_48b630690f3c38a2.txt", timeout=5) as r:
+            assert r.headers["Content-Type"] == "text/plain; charset=utf-8"  # Chinese text, never guessed
     finally:
         proc.terminate()
         proc.wait(timeout=10)
