@@ -109,6 +109,16 @@ export async function find(pf, query, filters, sort) {
   };
 }
 
+/** The places on a page where the phrase occurs, each a sub-result linking to its anchor. */
+export function matches(d, twin, words) {
+  let subs = d.sub_results;
+  if (twin) {
+    const every = twin.sub_results.filter((s) => hasRun(s.locations, words));
+    if (every.length) subs = every;
+  }
+  return subs.filter((s) => s.url.includes("#"));
+}
+
 function el(tag, attrs = {}, text = "") {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -128,12 +138,7 @@ function renderResult(d, twin, words) {
   li.append(h);
   const line = metaLine(d.meta);
   if (line) li.append(el("p", { class: "result-meta" }, line));
-  let subs = d.sub_results;
-  if (twin) {
-    const every = twin.sub_results.filter((s) => hasRun(s.locations, words));
-    if (every.length) subs = every;
-  }
-  subs = subs.filter((s) => s.url.includes("#"));
+  const subs = matches(d, twin, words);
   if (!subs.length) {
     const p = el("p", { class: "excerpt" });
     p.innerHTML = tidy(d.excerpt); // Pagefind escapes the text; only <mark> is markup
