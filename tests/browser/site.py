@@ -113,9 +113,17 @@ def launch(playwright):
 # --- the built pages -----------------------------------------------------------------------
 
 
+# Folders of the output whose files are not our pages: Pagefind's, and the published texts.
+NOT_OURS = {"pagefind", "sources"}
+
+
+def ours(out: Path, file: Path) -> bool:
+    return file.relative_to(out).parts[0] not in NOT_OURS
+
+
 def html_files(out: Path) -> list[Path]:
-    """Every page of the build (Pagefind's own files excluded: not ours to check)."""
-    return sorted(p for p in out.rglob("*.html") if "pagefind" not in p.relative_to(out).parts)
+    """Every page of the build."""
+    return sorted(p for p in out.rglob("*.html") if ours(out, p))
 
 
 def url_of(out: Path, file: Path) -> str:
@@ -183,6 +191,7 @@ class PageFacts:
     links: list[Link] = field(default_factory=list)
     headings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, level, text)
     landmarks: list[str] = field(default_factory=list)  # tag names and roles, in order
+    unnamed: list[tuple[int, str]] = field(default_factory=list)  # (line, tag): links, buttons without a name
     first_link: str | None = None  # href of the first <a> in the body
     base: str | None = None
 
@@ -191,7 +200,8 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.facts = PageFacts()
-        self._heading: list | None = None
+        # open links, buttons and headings: [tag, line, text, has a label of its own]
+        self._open: list[list] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -213,22 +223,34 @@ class _Reader(HTMLParser):
             self.facts.first_link = a["href"]
         if tag in {"main", "header", "footer", "nav", "aside"} or a.get("role"):
             self.facts.landmarks.append(a.get("role") or tag)
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = [line, int(tag[1]), ""]
+        labelled = any((a.get(k) or "").strip() for k in ("aria-label", "aria-labelledby", "title"))
+        if tag == "img" and (a.get("alt") or "").strip():
+            for rec in self._open:
+                rec[2] += a["alt"]
+        elif labelled:
+            for rec in self._open:
+                rec[3] = True
+        if (tag == "a" and a.get("href") is not None) or tag == "button" or re.fullmatch(r"h[1-6]", tag):
+            self._open.append([tag, line, "", labelled])
 
     def handle_data(self, data):
-        if self._heading is not None:
-            self._heading[2] += data
+        for rec in self._open:
+            rec[2] += data
 
     def handle_endtag(self, tag):
-        if self._heading is not None and tag == f"h{self._heading[1]}":
-            line, level, text = self._heading
-            self.facts.headings.append((line, level, " ".join(text.split())))
-            self._heading = None
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                name, line, text, labelled = self._open.pop(i)
+                text = " ".join(text.split())
+                if name[0] == "h":
+                    self.facts.headings.append((line, int(name[1]), text or ("(labelled)" if labelled else "")))
+                elif not text and not labelled:
+                    self.facts.unnamed.append((line, name))
+                break
 
 
 @functools.lru_cache(maxsize=4096)
-def _read(path: str, mtime: float) -> PageFacts:
+def _read(path: str, version: tuple[int, int]) -> PageFacts:
     reader = _Reader()
     reader.feed(Path(path).read_text(encoding="utf-8"))
     reader.close()
@@ -236,7 +258,8 @@ def _read(path: str, mtime: float) -> PageFacts:
 
 
 def read_page(file: Path) -> PageFacts:
-    return _read(str(file), file.stat().st_mtime)
+    st = file.stat()
+    return _read(str(file), (st.st_mtime_ns, st.st_size))
 
 
 def internal_target(page_url: str, link: str, base: str | None = None) -> tuple[str, str] | None:
@@ -284,7 +307,7 @@ def _broken_feed_and_sitemap_urls(out: Path) -> list[str]:
     site-absolute feed links are checked.
     """
     files = sorted(p for p in out.rglob("*") if p.suffix in {".xml", ".atom", ".rss"}
-                   and "pagefind" not in p.relative_to(out).parts)
+                   and ours(out, p))
     texts = {f: f.read_text(encoding="utf-8") for f in files}
     locs = [(f, html.unescape(m.group(1).strip())) for f, t in texts.items()
             for m in re.finditer(r"<loc>(.*?)</loc>", t, re.S)]
@@ -317,7 +340,7 @@ def css_urls(out: Path, css: Path) -> list[tuple[str, str | None]]:
 def _broken_css_urls(out: Path) -> list[str]:
     problems = []
     for css in sorted(out.rglob("*.css")):
-        if "pagefind" in css.relative_to(out).parts:
+        if not ours(out, css):
             continue
         for written, path in css_urls(out, css):
             if path is not None and file_of(out, path) is None:
@@ -343,6 +366,12 @@ def heading_problems(out: Path) -> list[str]:
             if not text:
                 problems.append(f"{rel}:{line}: <h{level}> is empty")
     return problems
+
+
+def unnamed_control_problems(out: Path) -> list[str]:
+    """Every link and button has text (or an alt, aria-label, title) a screen reader can say."""
+    return [f"{f.relative_to(out).as_posix()}:{line}: <{tag}> has no text or label"
+            for f in html_files(out) for line, tag in read_page(f).unnamed]
 
 
 def landmark_problems(out: Path) -> list[str]:

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import gzip
 import random
+import re
+from collections import Counter
 
 from .site import (MINIMAL, build_site, broken_links, css_urls, file_of, heading_problems, html_files,
-                   internal_target, kind_of, landmark_problems, read_page, url_of)
+                   internal_target, kind_of, landmark_problems, read_page, unnamed_control_problems,
+                   url_of)
 
 PLAN_BUDGET = 25_000  # bytes, gzipped: a plan page with its styles and scripts
 # The search script loads only on the search page (and on demand), so it is not counted.
 SEARCH_PREFIXES = ("/pagefind/",)
 
 
+def summary(problems: list[str], shown: int = 60) -> str:
+    """The broken links, at most `shown` of them, then how many point into each folder."""
+    missing = Counter(re.sub(r"^(/[^/]*/?).*", r"\1", p.rsplit(" at ", 1)[-1]) for p in problems if " no file at " in p)
+    lines = [f"{len(problems)} broken links:", *problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"... and {len(problems) - shown} more; missing files by folder: {dict(missing)}")
+    return "\n".join(lines)
+
+
 def test_every_internal_link_and_anchor_of_the_seed_site_resolves(built_site):
     assert len(html_files(built_site)) > 1
     problems = broken_links(built_site)
-    assert not problems, f"{len(problems)} broken links:\n" + "\n".join(problems)
+    assert not problems, summary(problems)
 
 
 def test_every_internal_link_and_anchor_of_the_fixture_site_resolves(tmp_path):
     out = build_site(MINIMAL, tmp_path / "public")
     problems = broken_links(out)
-    assert not problems, f"{len(problems)} broken links:\n" + "\n".join(problems)
+    assert not problems, summary(problems)
 
 
 def test_the_link_walk_finds_missing_pages_anchors_and_assets(tmp_path):
@@ -52,6 +64,11 @@ def test_headings_go_down_one_level_at_a_time_under_one_h1(built_site):
     assert not problems, "\n".join(problems)
 
 
+def test_every_link_and_button_on_every_page_has_a_name(built_site):
+    problems = unnamed_control_problems(built_site)
+    assert not problems, "\n".join(problems)
+
+
 def test_every_page_has_landmarks_and_a_skip_link_first(built_site):
     problems = landmark_problems(built_site)
     assert not problems, "\n".join(problems)
@@ -65,6 +82,12 @@ def test_heading_and_landmark_checks_catch_bad_pages(tmp_path):
     assert "a level skipped" in heads[1] and "is empty" in heads[2]
     marks = landmark_problems(tmp_path)
     assert len(marks) == 5, marks
+    (tmp_path / "index.html").write_text(
+        '<a href="/"></a><a href="/"><img src="x.png" alt=""></a><button> </button>'
+        '<a href="/">ok</a><a href="/" aria-label="ok">#</a><a href="/"><img src="x.png" alt="ok"></a>'
+        '<a href="/"><svg aria-label="ok"></svg></a><a id="no-href"></a>', encoding="utf-8")
+    assert unnamed_control_problems(tmp_path) == [
+        "index.html:1: <a> has no text or label"] * 2 + ["index.html:1: <button> has no text or label"]
 
 
 LOADED_RELS = {"stylesheet", "preload", "modulepreload", "icon"}
