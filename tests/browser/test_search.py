@@ -51,8 +51,8 @@ def test_the_build_wrote_an_index_of_plan_duty_and_theme_pages(built_site):
 
 
 @pytest.mark.parametrize("q", QUERIES, ids=[q.query for q in QUERIES])
-def test_a_query_brings_up_its_page_and_task_in_the_first_five(q, open_page, site_url):
-    results = run_search(open_page(), site_url, q.query)[:5]
+def test_a_query_brings_up_its_page_and_task_in_the_first_five(q, search_page, site_url):
+    results = run_search(search_page, site_url, q.query)[:5]
     urls = [r["url"] for r in results]
     assert q.page in urls, f"{q.query} ({q.why}): {q.page} not in the first five: {urls}"
     if q.anchor:
