@@ -88,6 +88,10 @@ def test_measure_results_land_on_the_task_and_carry_plan_metadata(open_page, sit
     assert plan["subs"] == ["/plans/futian/2023/#trusted-supermarkets"]
     assert "计划" in plan["meta"] and "福田区" in plan["meta"] and "2023年" in plan["meta"]
     assert "放心肉菜超市" in plan["text"]  # the excerpt reads as Chinese, without the index's spaces
+    page = open_page()
+    run_search(page, site_url, "明厨亮灶")
+    marked = set(page.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)"))
+    assert marked == {"明厨亮灶"}, marked  # the phrase is marked, not each of its characters elsewhere
     draft = run_search(open_page(), site_url, "5812")
     assert "征求意见稿" in next(r for r in draft if r["url"] == "/plans/hedong/2024/")["meta"]
 
