@@ -15,6 +15,7 @@ from .outputs.data import data_files
 from .outputs.feeds import feed_files, feed_list
 from .outputs.filters import filters_css
 from .outputs.redirects import redirects
+from .outputs.search import search_files
 from .outputs.sitemap import robots, sitemap
 from .outputs.sqlite import sqlite_file
 from .pages import Page, build_pages
@@ -73,7 +74,12 @@ def check_project(project: Project) -> None:
 
 
 def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, bytes], BuildResult]:
-    """Everything the site is, as output path -> bytes; raises ContentError on bad content."""
+    """Everything the site is but its search index, as output path -> bytes; raises ContentError on bad content."""
+    files, result, _ = _render(project, drafts)
+    return files, result
+
+
+def _render(project: Project, drafts: bool) -> tuple[dict[str, bytes], BuildResult, list[Page]]:
     check_project(project)
     loaded = load_site(project.content)
     site = published(loaded.site, drafts)
@@ -84,7 +90,7 @@ def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, by
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
     files.update(extra_files(project, site, idx, pages))
     measures = sum(len(p.measures()) for p in site.plans)
-    return files, BuildResult(len(site.plans), measures, len(pages), left_out)
+    return files, BuildResult(len(site.plans), measures, len(pages), left_out), pages
 
 
 def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> dict[str, bytes]:
@@ -105,7 +111,14 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
     return files
 
 
-def build(project: Project, *, drafts: bool = False) -> BuildResult:
-    files, result = render_site(project, drafts=drafts)
+def build(project: Project, *, drafts: bool = False, search: bool = True) -> BuildResult:
+    """Render, index for search (unless search=False), then write atomically.
+
+    The index is made before anything is written, so a failed Pagefind run
+    leaves the previous output as it was.
+    """
+    files, result, pages = _render(project, drafts)
+    if search:
+        files.update(search_files(pages, files))
     write_site(project.out, files, project.static)
     return result

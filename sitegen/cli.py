@@ -69,20 +69,28 @@ def validate(content: Path | None, fmt: str) -> None:
               help="output folder (default: ./public)")
 @click.option("--drafts", is_flag=True, help="include 草稿 plans (serve and deploy previews do)")
 @format_option
-def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str) -> None:
-    """Validate, then write the site atomically (a failed build keeps the old output)."""
+@click.option("--no-search", is_flag=True, help="skip the search index (quicker local builds, benchmarks)")
+def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no_search: bool) -> None:
+    """Validate, index for search, then write the site atomically (a failed build keeps the old output)."""
+    from .outputs.search import SearchError
+
     project = Project.at(_root(), content, out)
     started = time.perf_counter()
     try:
-        result = build(project, drafts=drafts)
+        result = build(project, drafts=drafts, search=not no_search)
     except ContentError as e:
         _report(e.diagnostics, fmt)
         click.echo("生成失败：未写入任何文件", err=True)
         sys.exit(1)
+    except SearchError as e:
+        click.echo(f"错误：{e}", err=True)
+        click.echo("生成失败：未写入任何文件", err=True)
+        sys.exit(1)
     took = time.perf_counter() - started
     left_out = f"，未含草稿 {result.drafts_left_out} 份（加 --drafts 可包含）" if result.drafts_left_out else ""
+    no_index = "（未生成搜索索引）" if no_search else ""
     click.echo(f"已生成 {result.pages} 个页面：{result.plans} 份计划（{result.measures} 条措施）{left_out}，"
-               f"输出到 {project.out}，用时 {took:.2f} 秒")
+               f"输出到 {project.out}{no_index}，用时 {took:.2f} 秒")
 
 
 @main.command()

@@ -8,6 +8,7 @@ lower-case ASCII; pages end in a slash.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 # --- pages --------------------------------------------------------------------
 
@@ -103,7 +104,8 @@ def about() -> str:
 
 
 def search(query: str | None = None) -> str:
-    return "/search/" if not query else f"/search/?q={query}"
+    """The search page; with a query, the link that runs that search."""
+    return "/search/" if not query else f"/search/?q={quote(query, safe='')}"
 
 
 def not_found() -> str:
@@ -116,6 +118,11 @@ def not_found() -> str:
 def source(file: str) -> str:
     """A published text as transcribed from, served from content/sources/."""
     return f"/sources/{file}"
+
+
+def search_bundle() -> str:
+    """Pagefind's search index and its loader (pagefind.js), written by the build."""
+    return "/pagefind/"
 
 
 def static(name: str) -> str:

@@ -105,9 +105,13 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
                       "diff_url": diff_url,
                       "badge": "" if plan.status.value == "正式" else plan.status.value,
                       "total": len(ms), **role_counts(ms), "roles": roles})
+    local = k.local.get(district)
     context = {
         "agency": {"name": name, "title": agency_title(lk.district_name(district), name), "kind": k.label, "kind_url": urls.agency_kind(kind), "collective": k.collective,
-                   "district": lk.district_name(district), "district_url": urls.district(district)},
+                   "district": lk.district_name(district), "district_url": urls.district(district),
+                   # other spellings, so search finds the page by any of them
+                   "aliases": [*k.aliases, *(local.aliases if local else ())],
+                   "former": [*k.former, *(local.former if local else ())]},
         "years": years,
         "total": len(mentions), **role_counts(mentions),
     }
