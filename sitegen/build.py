@@ -60,7 +60,11 @@ def published(site: Site, drafts: bool = False) -> Site:
     """The site as built: 草稿 plans are left out unless drafts are wanted (as Hugo's --buildDrafts)."""
     if drafts:
         return site
-    return site.model_copy(update={"plans": tuple(p for p in site.plans if p.status is not Status.draft)})
+    plans = tuple(p for p in site.plans if p.status is not Status.draft)
+    keys = {p.key for p in plans}
+    # A configured comparison waits until both its plans are published.
+    comparisons = tuple(c for c in site.comparisons if c.old in keys and c.new in keys)
+    return site.model_copy(update={"plans": plans, "comparisons": comparisons})
 
 
 def check_project(project: Project) -> None:
@@ -189,7 +193,7 @@ class Builder:
     the write stays atomic. The data files, feeds, sitemap and search index are
     made anew each time (they are whole-site files), unless the build is asked
     for pages only (data=False, the editor's preview): then the last build's data
-    files are kept as they were, until a build with data.
+    files and search index are kept as they were, until a build with data.
     """
 
     def __init__(self, project: Project, *, drafts: bool = False, plans: PlanCache | None = None,
@@ -202,7 +206,7 @@ class Builder:
         self._content: dict[str, bytes] | None = None  # of the last good build
         self._code: dict[str, bytes] | None = None
         self._deps: dict[str, frozenset[str]] = {}  # out path -> deps of each page in the output now
-        self._data: set[str] = set()  # the data files in the output now
+        self._data: set[str] = set()  # the data files and search index in the output now
         self.rendered: set[str] = set()  # out paths of the pages the last build rendered
         self.builds = 0  # successful builds so far
         self.background_cleanup = background_cleanup  # serve: the old output is deleted after the swap
@@ -248,9 +252,10 @@ class Builder:
                 made = {rel for rel in self._data if (project.out / rel).is_file()}
                 for rel in made:
                     staging.link(rel)
-            if search:  # it reads the pages back from the staging folder
+            if search and data:  # it reads the pages back from the staging folder
                 for rel, body in search_files(pages, _Overlay({}, staging.root)).items():
                     staging.write(rel, body)
+                    made.add(rel)
             staging.commit(background_cleanup=self.background_cleanup)
         except BaseException:
             staging.abort()

@@ -192,14 +192,19 @@ def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
 @click.option("--year", required=True, type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="where to write (default: content/plans/DISTRICT/YEAR.yaml)")
+@click.option("--strict", is_flag=True, help="exit non-zero, writing nothing, when the import has a warning")
 @content_option
-def import_cmd(file: Path, district: str, year: int, out: Path | None, content: Path | None) -> None:
-    """Turn a plan's extracted text into a draft plan YAML to review."""
-    from .importer import ImportError_, import_plan
+def import_cmd(file: Path, district: str, year: int, out: Path | None, strict: bool, content: Path | None) -> None:
+    """Turn a plan's extracted text (.txt) or Word file (.docx) into a draft plan YAML to review."""
+    from .importer import ImportError_, StrictFailure, import_plan
 
     project = Project.at(_root(), content)
     try:
-        report = import_plan(file, district, year, project.content, out)
+        report = import_plan(file, district, year, project.content, out, strict=strict)
+    except StrictFailure as e:
+        click.echo(e.report)
+        click.echo("error: --strict: the import has warnings (see above); nothing written", err=True)
+        sys.exit(1)
     except ImportError_ as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)

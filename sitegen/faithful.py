@@ -2,7 +2,8 @@
 
 Three figures: text fields not found in the source (must be none), running
 text out of the source's order (must be none), and the share of the source's
-Chinese characters that the YAML carries (coverage).
+Chinese characters that the YAML carries (coverage; `sitegen import` reports
+it for every draft).
 Run `python -m sitegen.faithful [content]` to print them for every plan.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,27 +33,33 @@ def squash(s: str) -> str:
     return squash_space(s)
 
 
-def strings(node, loc: tuple = ()) -> list[tuple[tuple, str, str]]:
-    """(location, key, value) for every string in the data, in document order."""
+def located(node, loc: tuple = ()) -> list[tuple[tuple, str, str]]:
+    """(location, key, value) for every string in the data, in document order; a location is
+    the keys and indexes down to the value, as load.Document places it in its file."""
     out: list[tuple[tuple, str, str]] = []
     if isinstance(node, dict):
         for k, v in node.items():
             if isinstance(v, str):
                 out.append((loc + (k,), str(k), v))
             else:
-                out.extend(strings(v, loc + (k,)))
+                out.extend(located(v, loc + (k,)))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             if isinstance(v, str):
                 out.append((loc + (i,), "", v))
             else:
-                out.extend(strings(v, loc + (i,)))
+                out.extend(located(v, loc + (i,)))
     return out
 
 
 def dotted(loc: tuple) -> str:
     """A location as a dotted path: ('parts', 0, 'title') -> .parts[0].title"""
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+
+
+def strings(node) -> list[tuple[str, str, str]]:
+    """(dotted path, key, value) for every string in the data, in document order."""
+    return [(dotted(loc), k, v) for loc, k, v in located(node)]
 
 
 def source_name(data) -> str | None:
@@ -61,15 +69,15 @@ def source_name(data) -> str | None:
     return file if isinstance(file, str) else None
 
 
-def read_source(path: Path) -> str:
-    return squash(path.read_text(encoding="utf-8"))
-
-
 def missing_text(data, source: str) -> list[tuple[tuple, str]]:
     """(location, paragraph) of every paragraph of the plan's own words not found in the
     squashed source: the one test of faithfulness, shared by `sitegen validate` and this report."""
-    return [(loc, para) for loc, k, v in strings(data) if k in TEXT_KEYS for para in v.split("\n")
+    return [(loc, para) for loc, k, v in located(data) if k in TEXT_KEYS for para in v.split("\n")
             if squash(para) and squash(para) not in source]
+
+
+class NoSource(Exception):
+    """The plan names no source text (a draft): there is nothing to check it against."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,72 @@ class Report:
         return self.han_covered / self.han_total if self.han_total else 1.0
 
 
-class NoSource(Exception):
-    """The plan names no source text (a draft): there is nothing to check it against."""
+@dataclass(frozen=True)
+class Coverage:
+    total: int  # Chinese characters in the source
+    covered: int  # of them, carried by the YAML
+    gaps: tuple[str, ...]  # the longest runs of the source not carried, longest first
+
+    @property
+    def ratio(self) -> float:
+        return self.covered / self.total if self.total else 1.0
+
+
+def read_source(path: Path) -> str:
+    """A source file's text: a .docx through python-docx (tables as tab-indented cells), else UTF-8 text."""
+    if path.suffix.lower() == ".docx":
+        from .importer.docx import source_text
+
+        return source_text(path)
+    return path.read_text(encoding="utf-8")
+
+
+def coverage_of(data: dict, source: str, gaps: int = 5) -> Coverage:
+    """The coverage of a plan's data: every string counts; short ones whole only if they are the plan's words."""
+    found = strings(data)
+    return coverage((v for _, _, v in found), source, gaps,
+                    short=(v for p, k, v in found if k in TEXT_KEYS or k == "number" or ".columns[" in p))
+
+
+def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[str] = ()) -> Coverage:
+    """How much of the source's Chinese text the strings carry.
+
+    A character counts as carried when some NGRAM-long run of the source
+    around it (whitespace removed) occurs in one of the strings (numbers and
+    cells included). A line of the source shorter than that (a cell) counts
+    when the whole line occurs, and so does a run that is the whole of one of
+    the `short` values (a number such as （一）, a cell), given by the caller
+    as the plan's own words.
+    """
+    grams: set[str] = set()
+    joined: list[str] = []
+    for v in values:
+        s = squash(v)
+        grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
+        joined.append(s)
+    # the plan's own short values (一、 （一） 序号 区法院): their occurrences count whole
+    wholes = {s for s in map(squash, short) if 2 <= len(s) < NGRAM}
+    whole = "\x00".join(joined)
+    lines = [ln for ln in map(squash, source.split("\n")) if ln]
+    text = "".join(lines)
+    covered = [False] * len(text)
+    for i in range(len(text) - NGRAM + 1):  # runs may cross lines: a cut sentence
+        if text[i:i + NGRAM] in grams:
+            covered[i:i + NGRAM] = [True] * NGRAM
+    at = 0
+    for line in lines:  # a short line (a cell, a number) counts whole, and so do short values in a line
+        if len(line) < NGRAM and line in whole:
+            covered[at:at + len(line)] = [True] * len(line)
+        for n in range(2, NGRAM):
+            for i in range(len(line) - n + 1):
+                if line[i:i + n] in wholes:
+                    covered[at + i:at + i + n] = [True] * n
+        at += len(line)
+    han = [i for i, c in enumerate(text) if _HAN.match(c)]
+    total, covered_han = len(han), sum(1 for i in han if covered[i])
+    runs = re.findall(r"[^\x00]+", "".join("\x00" if c else text[i] for i, c in enumerate(covered)))
+    runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
+    return Coverage(total, covered_han, tuple(runs))
 
 
 def check(plan_path: Path, sources: Path) -> Report:
@@ -95,25 +167,13 @@ def check(plan_path: Path, sources: Path) -> Report:
     name = source_name(data)
     if name is None:
         raise NoSource(f"{plan_path}: no source")
-    source = read_source(sources / name)
-    all_strings = strings(data)
-    texts = [v for _, k, v in all_strings if k in TEXT_KEYS]
+    raw = read_source(sources / name)
+    source = squash(raw)
+    texts = [(p, v) for p, k, v in strings(data) if k in TEXT_KEYS]
     missing = tuple((dotted(loc), para) for loc, para in missing_text(data, source))
-    # Coverage: a source character counts as carried when some NGRAM-long run
-    # around it occurs in one of the YAML's strings (numbers and cells included).
-    grams: set[str] = set()
-    for _, _, v in all_strings:
-        s = squash(v)
-        grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
-        if 0 < len(s) < NGRAM:
-            grams.add(s)
-    covered = [False] * len(source)
-    for i in range(len(source) - NGRAM + 1):
-        if source[i:i + NGRAM] in grams:
-            covered[i:i + NGRAM] = [True] * NGRAM
-    han = [i for i, c in enumerate(source) if _HAN.match(c)]
+    cov = coverage_of(data, raw, gaps=0)
     return Report(f"{data['district']}/{data['year']}", len(texts), missing, _out_of_order(data, source),
-                  len(han), sum(1 for i in han if covered[i]))
+                  cov.total, cov.covered)
 
 
 # The plan's own running text, in the order it is printed (clauses and cells repeat, so they are left out).
@@ -125,7 +185,7 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
     # A covering notice is printed above the title, though the file lists the title first.
     data = {**({"notice": data["notice"]} if "notice" in data else {}), **data}
     at, wrong = 0, []
-    for loc, key, value in strings(data):
+    for path, key, value in strings(data):
         if key not in ORDERED_KEYS:
             continue
         for para in value.split("\n"):
@@ -134,7 +194,7 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
                 continue
             found = source.find(s, at)
             if found < 0:
-                wrong.append(f"{dotted(loc)}: {para[:40]}")
+                wrong.append(f"{path}: {para[:40]}")
             else:
                 at = found + len(s)
     return tuple(wrong)

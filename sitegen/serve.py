@@ -70,10 +70,9 @@ def _rebuild(builder: Builder, project: Project, state: _State) -> None:
     started = time.perf_counter()
     first = builder.builds == 0
     try:
-        # No search index in the preview: Pagefind over every page would outlast the edit it shows.
         # After the first build, the pages come first (the page reloads at once), then the data
-        # files, feeds and SQLite, which are whole-site files and take longer on a big site.
-        result = builder.build(search=False, data=first)
+        # files, feeds, SQLite and search index, whole-site files that take longer on a big site.
+        result = builder.build(search=first, data=first)
         errors: list[Diagnostic] = []
         click.echo(f"已生成 {result.pages} 个页面（含草稿，其中重新渲染 {result.rendered} 个），"
                    f"用时 {time.perf_counter() - started:.2f} 秒")
@@ -86,7 +85,7 @@ def _rebuild(builder: Builder, project: Project, state: _State) -> None:
     state.publish(error_page(project, errors) if errors else None)
     if not errors and not first:
         try:
-            builder.build(search=False)  # the data files; no page is rendered again
+            builder.build()  # the data files and search index; no page is rendered again
         except Exception as e:  # the next save rebuilds everything that is out of date
             click.echo(f"数据文件未更新：{type(e).__name__}: {e}", err=True)
 
@@ -170,6 +169,10 @@ def serve(project: Project, host: str, port: int) -> None:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    # The published texts (/sources/*.txt) are UTF-8 Chinese: say so, or browsers guess.
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
+
     def __init__(self, *args, state: _State, **kwargs):
         self.state = state
         super().__init__(*args, **kwargs)

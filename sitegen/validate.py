@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .diagnostics import ContentError, Diagnostic
 from .faithful import missing_text, read_source
+from .faithful import squash as squash_source
 from .load import Document, LoadError, display_path, load_file
 from .model import (
     SLUG_PATTERN,
@@ -383,10 +384,9 @@ class _Checker:
             for d in districts:
                 other = stems.setdefault(f"{k.slug}-{d.slug}", k.slug)
                 if other != k.slug:
-                    self.error(doc, (i, "slug"), f"单位类别 '{k.slug}'（区 '{d.slug}'）与类别 '{other}' "
+                    self.error(doc, (i, "slug"), f"单位类别 '{k.slug}' 在区 '{d.slug}' 与单位类别 '{other}' "
                                f"会共用数据文件 {k.slug}-{d.slug}.csv",
-                               "换一个类别 slug，不要用另一类别的 slug 加上某个区的 slug",
-                               code="data-file-clash")
+                               "换一个 slug：不要是另一类单位的 slug 加上某个区的 slug", code="data-file-clash")
         for where, name, first, second in registry.clashes:
             scope = f"（{where} 区）" if where else ""
             self.error(doc, (index[second],), f"单位名称 '{name}'{scope} 同时列在 "
@@ -422,8 +422,8 @@ class _Checker:
                            f"把文件命名为 {plan.year}.yaml，或改正 `year`", code="wrong-year-filename")
 
         if plan.updated and plan.date and plan.updated < plan.date:
-            self.error(doc, ("updated",), f"updated（{plan.updated}）早于计划的 date（{plan.date}）",
-                       "updated 是本计划最后一次在此更正的日期；请改正日期", code="updated-before-date")
+            self.error(doc, ("updated",), f"'updated' {plan.updated} 早于计划的发布日期 {plan.date}",
+                       "`updated` 是本站最近一次更正这份计划的日期；请改正日期", code="updated-before-date")
 
         if have["districts.yaml"] and plan.district not in district_slugs:
             self.error(doc, ("district",), f"未知的区 '{plan.district}'",
@@ -518,10 +518,10 @@ class _Checker:
     def check_faithful(self, doc: Document, source: Path) -> None:
         """Every paragraph of the plan's own words must still be in its published source."""
         try:
-            text = read_source(source)
-        except (OSError, UnicodeDecodeError) as e:
-            self.error(doc, ("source", "file"), f"无法读取原文文件：{e}", "原文须为 UTF-8 文本",
-                       code="unreadable-source")
+            text = squash_source(read_source(source))
+        except Exception as e:  # not UTF-8, a damaged .docx, …: say so at `source.file`, never a traceback
+            self.error(doc, ("source", "file"), f"无法读取原文文件 {source.name}：{type(e).__name__}: {e}",
+                       "原文须为 UTF-8 文本或 .docx 文件", code="unreadable-source")
             return
         for loc, para in missing_text(doc.data, text):
             line, col = doc.paragraph_line(loc, para)
@@ -659,7 +659,8 @@ _EXPECTED = {"string_type": "文字", "int_parsing": "整数", "int_type": "整�
              "date_from_datetime_parsing": "日期（YYYY-MM-DD）"}
 _MODEL_NAMES = {"plan": "计划", "section": "部分", "measure": "措施", "goal": "目标", "target": "指标",
                 "agencyref": "责任单位", "source": "source", "district": "区", "agencykind": "单位类别",
-                "theme": "主题", "metric": "指标", "localnames": "local"}
+                "theme": "主题", "metric": "指标", "localnames": "local", "comparison": "比较",
+                "siteinfo": "网站信息"}
 
 
 def _explain(doc: Document, err: dict, root: Any) -> Diagnostic:

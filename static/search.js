@@ -38,6 +38,21 @@ export function tidy(html) {
     .replace(/<\/mark><mark>/g, "").replaceAll(DECIMAL_POINT, ".");
 }
 
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * An excerpt with the query's terms marked, and only them: Pagefind marks each
+ * character it matched, 厨 of 厨房 as well as of 明厨亮灶.
+ */
+export function highlight(html, terms) {
+  let out = tidy(html).replace(/<\/?mark>/g, "");
+  for (const t of [...terms].sort((a, b) => b.length - a.length)) {
+    const escaped = t.replace(/[&<>"']/g, (c) => ESCAPES[c]).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    out = out.replace(new RegExp(`(?<!<mark>)${escaped}`, "giu"), (m) => `<mark>${m}</mark>`);
+  }
+  return out;
+}
+
 let pagefind = null;
 async function load(bundle) {
   if (!pagefind) {
@@ -109,6 +124,16 @@ export async function find(pf, query, filters, sort) {
   };
 }
 
+/** The places on a page where the phrase occurs, each a sub-result linking to its anchor. */
+export function matches(d, twin, words) {
+  let subs = d.sub_results;
+  if (twin) {
+    const every = twin.sub_results.filter((s) => hasRun(s.locations, words));
+    if (every.length) subs = every;
+  }
+  return subs.filter((s) => s.url.includes("#"));
+}
+
 function el(tag, attrs = {}, text = "") {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -121,22 +146,17 @@ function metaLine(meta) {
   return parts.join(" · ");
 }
 
-function renderResult(d, twin, words) {
+function renderResult(d, twin, words, terms) {
   const li = el("li", { class: "search-result" });
   const h = el("h2");
   h.append(el("a", { href: d.url }, d.meta.title || d.url));
   li.append(h);
   const line = metaLine(d.meta);
   if (line) li.append(el("p", { class: "result-meta" }, line));
-  let subs = d.sub_results;
-  if (twin) {
-    const every = twin.sub_results.filter((s) => hasRun(s.locations, words));
-    if (every.length) subs = every;
-  }
-  subs = subs.filter((s) => s.url.includes("#"));
+  const subs = matches(d, twin, words);
   if (!subs.length) {
     const p = el("p", { class: "excerpt" });
-    p.innerHTML = tidy(d.excerpt); // Pagefind escapes the text; only <mark> is markup
+    p.innerHTML = highlight(d.excerpt, terms); // Pagefind escapes the text; only <mark> is markup
     li.append(p);
     return li;
   }
@@ -145,7 +165,7 @@ function renderResult(d, twin, words) {
     const item = el("li");
     item.append(el("a", { href: s.url }, tidy(s.title)));
     const p = el("p", { class: "excerpt" });
-    p.innerHTML = tidy(s.excerpt);
+    p.innerHTML = highlight(s.excerpt, terms);
     item.append(p);
     ul.append(item);
   }
@@ -206,7 +226,7 @@ function init() {
     const slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
     const data = await Promise.all(slice.map(async (r) => [await r.result.data(), r.twin && (await r.twin.data()), r.words]));
     if (id !== run) return;
-    for (const [d, twin, words] of data) list.append(renderResult(d, twin, words));
+    for (const [d, twin, words] of data) list.append(renderResult(d, twin, words, current.terms));
     current.shown += slice.length;
     more.hidden = current.shown >= current.results.length;
   }

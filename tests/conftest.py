@@ -16,3 +16,9 @@ def content(tmp_path) -> Path:
     dst = tmp_path / "content"
     shutil.copytree(ROOT / "content", dst)
     return dst
+
+
+def next_year(content: Path, district: str) -> int:
+    """The first year after the district's latest plan: where `sitegen new` can start one
+    (content/ may already hold a draft an editor made)."""
+    return max(int(p.stem) for p in (content / "plans" / district).glob("*.y*ml")) + 1

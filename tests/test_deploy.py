@@ -166,3 +166,7 @@ def test_workflow_steps_use_pinned_actions_and_existing_make_targets(path):
 def test_make_serve_passes_the_port_through():
     dry = subprocess.run(["make", "-n", "serve", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert dry.stdout.strip().splitlines()[-1].endswith("sitegen serve --port 8123")
+
+
+def test_published_texts_are_served_as_utf8():
+    assert _headers("/sources/002_48b630690f3c38a2.txt")["Content-Type"] == "text/plain; charset=utf-8"

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.faithful import NoSource, check
 
+from conftest import next_year
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"  # alpha/2024 is a 草稿
 
@@ -47,53 +49,82 @@ def test_drafts_are_built_with_the_flag(tmp_path):
 
 
 @pytest.fixture
-def with_draft(content) -> Path:
-    """The project's content plus next year's plan started by `sitegen new`: a draft without source."""
-    result = run("new", "--content", str(content), "--district", "hedong", "--year", "2025")
+def with_draft(content) -> tuple[Path, str]:
+    """The project's content plus next year's plan started by `sitegen new`: a draft without source.
+    Returns the content folder and the draft's key."""
+    year = next_year(content, "hedong")
+    result = run("new", "--content", str(content), "--district", "hedong", "--year", str(year))
     assert result.exit_code == 0, result.output
-    text = (content / "plans" / "hedong" / "2025.yaml").read_text(encoding="utf-8")
+    text = (content / "plans" / "hedong" / f"{year}.yaml").read_text(encoding="utf-8")
     assert "status: 草稿" in text and "\nsource:" not in text
-    return content
+    return content, f"hedong/{year}"
 
 
 def test_validate_accepts_a_draft_without_source(with_draft):
-    result = run("validate", "--content", str(with_draft))
-    assert result.exit_code == 0 and "其中草稿 1 份" in result.output
+    content, _ = with_draft
+    result = run("validate", "--content", str(content))
+    assert result.exit_code == 0 and "其中草稿" in result.output and "其中草稿 0 份" not in result.output
 
 
 def test_build_leaves_the_new_draft_out_and_drafts_put_it_in(with_draft, tmp_path):
-    assert run("build", "--content", str(with_draft), "--out", str(tmp_path / "a")).exit_code == 0
-    assert not (tmp_path / "a" / "plans" / "hedong" / "2025").exists()
-    assert run("build", "--content", str(with_draft), "--out", str(tmp_path / "b"), "--drafts").exit_code == 0
-    assert (tmp_path / "b" / "plans" / "hedong" / "2025" / "index.html").is_file()
+    content, key = with_draft
+    assert run("build", "--content", str(content), "--out", str(tmp_path / "a")).exit_code == 0
+    assert not (tmp_path / "a" / "plans" / key).exists()
+    assert run("build", "--content", str(content), "--out", str(tmp_path / "b"), "--drafts").exit_code == 0
+    assert (tmp_path / "b" / "plans" / key / "index.html").is_file()
+
+
+def test_a_comparison_with_a_draft_waits_for_it(with_draft, tmp_path):
+    content, key = with_draft
+    with open(content / "comparisons.yaml", "a", encoding="utf-8") as f:
+        f.write(f"\n- slug: hedong-next\n  old: hedong/2024\n  new: {key}\n  title: 河东区两年比较\n"
+                "  context: 同一个区相邻两年的计划。\n")
+    assert run("validate", "--content", str(content)).exit_code == 0
+    assert run("build", "--content", str(content), "--out", str(tmp_path / "a")).exit_code == 0
+    assert not (tmp_path / "a" / "compare" / "hedong-next").exists()
+    assert run("build", "--content", str(content), "--out", str(tmp_path / "b"), "--drafts").exit_code == 0
+    assert (tmp_path / "b" / "compare" / "hedong-next" / "index.html").is_file()
 
 
 def test_faithful_report_skips_a_plan_without_source(with_draft):
+    content, key = with_draft
     with pytest.raises(NoSource):
-        check(with_draft / "plans" / "hedong" / "2025.yaml", with_draft / "sources")
-    proc = subprocess.run([sys.executable, "-m", "sitegen.faithful", str(with_draft)], capture_output=True,
+        check(content / "plans" / f"{key}.yaml", content / "sources")
+    proc = subprocess.run([sys.executable, "-m", "sitegen.faithful", str(content)], capture_output=True,
                           text=True, cwd=ROOT)
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "hedong/2025" in proc.stdout and "未检查" in proc.stdout
+    assert key in proc.stdout and "未检查" in proc.stdout
     assert proc.stdout.count("not in source") == 5  # the five published plans are still checked
 
 
 def test_content_tests_list_only_plans_with_a_source(with_draft):
     from test_content import plans_with_source
 
-    keys = plans_with_source(with_draft)
-    assert "hedong/2024" in keys and "hedong/2025" not in keys
+    content, key = with_draft
+    keys = plans_with_source(content)
+    assert "hedong/2024" in keys and key not in keys
 
 
 def test_new_starts_from_a_draft_too(with_draft):
-    result = run("new", "--content", str(with_draft), "--district", "hedong", "--year", "2026")
+    content, key = with_draft
+    year = int(key.split("/")[1]) + 1
+    result = run("new", "--content", str(content), "--district", "hedong", "--year", str(year))
     assert result.exit_code == 0, result.output
-    assert run("validate", "--content", str(with_draft)).exit_code == 0
+    assert run("validate", "--content", str(content)).exit_code == 0
 
 
 def test_a_published_plan_still_needs_its_source(with_draft):
-    plan = with_draft / "plans" / "hedong" / "2025.yaml"
+    content, key = with_draft
+    plan = content / "plans" / f"{key}.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("status: 草稿", "status: 正式"), encoding="utf-8")
-    result = run("validate", "--content", str(with_draft), "--format", "json")
+    result = run("validate", "--content", str(content), "--format", "json")
     assert result.exit_code == 1 and '"code": "missing-source"' in result.output
+
+
+def test_diff_compares_last_year_with_the_draft(with_draft):
+    content, key = with_draft
+    result = run("diff", str(content / "plans" / "hedong" / "2024.yaml"), str(content / "plans" / f"{key}.yaml"),
+                 "--content", str(content))
+    assert result.exit_code == 0, result.output
+    assert f"hedong/2024 → {key}" in result.output

@@ -97,7 +97,7 @@ def test_seed_imports_to_a_valid_draft(drafts, source, district, year, shape, fl
     assert (plan.district, plan.year, plan.shape) == (district, year, shape)
     assert plan.source is not None and plan.source.file == source
     assert str(year) in plan.title
-    assert "measures" in report and "wrote" in report
+    assert "已写入" in report and "举措" in report and "原文汉字覆盖率" in report
 
     themes = {t.slug for t in _registry("themes.yaml", Theme)}
     metrics = {m.slug: m for m in _registry("metrics.yaml", Metric)}
@@ -229,10 +229,10 @@ def test_unmatched_agencies_are_reported(tmp_path):
     result = _import(source, "hedong", 2030, out=out)
     assert result.exit_code == 0, result.output
     report = result.output
-    assert "区火星局 (1×) — did you mean" in report
+    assert "区火星局（1 次） — 是否为" in report
     text = out.read_text(encoding="utf-8")
     assert "- {name: 区火星局, role: 配合}  # review: unknown agency, did you mean" in text
-    assert "区市场监管局 (" not in report  # known names are not listed
+    assert "区市场监管局（" not in report  # known names are not listed
     plan = TypeAdapter(Plan).validate_python(parse_text(text, "draft").data)
     first, second, third = plan.measures()
     assert first.text == "落实属地管理责任，全年开展监督抽检 1.2万批次，合格率达到98%以上。"  # page break mended

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 
 from click.testing import CliRunner
 
 from sitegen.cli import main
 from sitegen.validate import load_site
 
+from conftest import next_year
+
 
 
 
 def test_new_plan_keeps_ids_sets_draft_and_validates(content):
+    year = next_year(content, "hedong")  # 2025, unless an editor has started it already
     # `updated` dates a correction of one publication; the new draft is not that publication
-    last = content / "plans" / "hedong" / "2024.yaml"
-    last.write_text(last.read_text(encoding="utf-8").replace("status: 征求意见稿", "status: 征求意见稿\nupdated: 2024-05-01", 1),
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["new", "--content", str(content), "--district", "hedong", "--year", "2025"])
+    last = content / "plans" / "hedong" / f"{year - 1}.yaml"
+    last.write_text(re.sub(r"^(status: .*)$", r"\1\nupdated: 2024-05-01", last.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "--content", str(content), "--district", "hedong", "--year", str(year)])
     assert result.exit_code == 0, result.output
     site = load_site(content).site
-    old = next(p for p in site.plans if p.key == "hedong/2024")
-    new = next(p for p in site.plans if p.key == "hedong/2025")
+    old = next(p for p in site.plans if p.key == f"hedong/{year - 1}")
+    new = next(p for p in site.plans if p.key == f"hedong/{year}")
     assert new.status.value == "草稿"
     assert new.source is None and new.date is None and new.updated is None and old.updated is not None
-    assert "2025" in new.title and "2024" not in new.title
+    assert str(year) in new.title and str(year - 1) not in new.title
     assert [m.id for m in new.measures()] == [m.id for m in old.measures()]
 
 

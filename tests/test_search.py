@@ -11,6 +11,7 @@ from sitegen.outputs import search
 from sitegen.outputs.search import index_copy, page_facts, spaced
 
 import hashlib
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    """The fixture site (two districts, three plans): quick to build and index."""
+    dst = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid" / "minimal", dst)
+    return dst
 
 
 def run(*args: str):
@@ -32,7 +41,7 @@ def test_han_characters_become_words_and_a_decimal_point_a_word_between_digits()
 
 
 def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_page_its_facts(content):
-    files, _, pages = _render(Project(content, ROOT / "public", ROOT / "templates", ROOT / "static"))
+    files, _, pages = _render(Project(content, ROOT / "public", ROOT / "templates", ROOT / "static"), drafts=False)
     plan = next(p for p in pages if p.url == "/plans/hedong/2024/")
     copy = index_copy(plan, files[str(plan.out_path)].decode("utf-8"))
     facts = page_facts(plan)
@@ -47,27 +56,27 @@ def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_pag
     assert page_facts(duty)["filters"]["agency"] == ["市场监管"]
 
 
-def test_build_writes_the_index_and_no_search_skips_it(content, tmp_path):
+def test_build_writes_the_index_and_no_search_skips_it(small, tmp_path):
     out = tmp_path / "public"
-    result = run("build", "--content", str(content), "--out", str(out), "--no-search")
+    result = run("build", "--content", str(small), "--out", str(out), "--no-search")
     assert result.exit_code == 0 and "未生成搜索索引" in result.output
     assert not (out / "pagefind").exists()
-    assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
+    assert run("build", "--content", str(small), "--out", str(out)).exit_code == 0
     assert (out / "pagefind" / "pagefind.js").is_file()
     assert list((out / "pagefind" / "fragment").iterdir())
     assert not (out / "pagefind" / "pagefind-ui.js").exists()
 
 
-def test_a_failed_index_leaves_the_previous_output_untouched(content, tmp_path, monkeypatch):
+def test_a_failed_index_leaves_the_previous_output_untouched(small, tmp_path, monkeypatch):
     out = tmp_path / "public"
-    assert run("build", "--content", str(content), "--out", str(out)).exit_code == 0
+    assert run("build", "--content", str(small), "--out", str(out)).exit_code == 0
     before = tree(out)
 
     def broken(docs):
         raise search.SearchError("Pagefind 建立索引失败（退出码 1）")
 
     monkeypatch.setattr(search, "run_pagefind", broken)
-    result = run("build", "--content", str(content), "--out", str(out))
+    result = run("build", "--content", str(small), "--out", str(out))
     assert result.exit_code == 1 and "Pagefind 建立索引失败" in result.output and "Traceback" not in result.output
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]
@@ -88,9 +97,31 @@ def test_a_missing_extended_binary_is_a_clear_error(monkeypatch):
         search.pagefind_binary()
 
 
-def test_two_indexes_of_the_same_site_are_byte_identical(content, tmp_path):
+def test_two_indexes_of_the_same_site_are_byte_identical(small, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
-        build(Project(content, out, ROOT / "templates", ROOT / "static"))
+        build(Project(small, out, ROOT / "templates", ROOT / "static"))
     pa = {k: v for k, v in tree(a).items() if k.startswith("pagefind")}
     assert pa and pa == {k: v for k, v in tree(b).items() if k.startswith("pagefind")}
+
+
+def test_canonical_sorts_filter_values_renames_and_refuses_an_unknown_format():
+    import gzip
+    import json
+
+    def dcd(value):
+        return gzip.compress(b"pagefind_dcd" + search._encode(value))
+
+    year = ["year", [["2024", [1, 2]], ["2018", [0]]]]
+    files = {"pagefind/filter/zh_abc1234.pf_filter": dcd(year),
+             "pagefind/pagefind.zh_0123456789abcde.pf_meta": dcd(["1.5.2", [["zh_abc1234", 300]]]),
+             "pagefind/pagefind-entry.json": json.dumps({"languages": {"zh": {"hash": "zh_0123456789abcde"}}}).encode()}
+    out = search.canonical(files)
+    [flt] = [p for p in out if p.endswith(".pf_filter")]
+    assert search._read(out[flt]) == ["year", [["2018", [0]], ["2024", [1, 2]]]]
+    [meta] = [p for p in out if p.endswith(".pf_meta")]
+    new_filter = flt.rsplit("/", 1)[1].removesuffix(".pf_filter")
+    assert search._read(out[meta]) == ["1.5.2", [[new_filter, 300]]]
+    assert meta.removeprefix("pagefind/pagefind.").removesuffix(".pf_meta").encode() in out["pagefind/pagefind-entry.json"]
+    with pytest.raises(search.SearchError, match="格式未知"):
+        search._read(gzip.compress(b"something else"))

@@ -133,16 +133,21 @@ def test_serve_shows_drafts_and_its_reload_script_starts_from_the_pages_version(
 
     from sitegen.cli import main
 
+    from conftest import next_year
+
+    year = next_year(project / "content", "hedong")
     result = CliRunner().invoke(main, ["new", "--content", str(project / "content"), "--district", "hedong",
-                                       "--year", "2025"])
+                                       "--year", str(year)])
     assert result.exit_code == 0, result.output
     port = free_port()
     proc = start(project, port)
     try:
-        assert wait_for(lambda: "草稿" in fetch(f"http://127.0.0.1:{port}/plans/hedong/2025/"))
+        assert wait_for(lambda: "草稿" in fetch(f"http://127.0.0.1:{port}/plans/hedong/{year}/"))
         script = fetch(f"http://127.0.0.1:{port}/__sitegen/reload.js")
         assert 'getAttribute("data-version")' in script and "/__sitegen/wait?since=" in script
         assert "setInterval" not in script  # no polling that starts from an unknown version
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sources/002_48b630690f3c38a2.txt", timeout=5) as r:
+            assert r.headers["Content-Type"] == "text/plain; charset=utf-8"  # Chinese text, never guessed
     finally:
         proc.terminate()
         proc.wait(timeout=10)

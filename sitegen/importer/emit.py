@@ -177,6 +177,8 @@ def emit(draft: Draft, *, district: str, year: int, source_file: str) -> str:
         w.comment(0, f"review: {remark}")
     w.key(0, "parts")
     _sections(w, draft.parts, 2)
+    if draft.closing:
+        w.text(0, "closing", draft.closing)
     return w.render()
 
 
@@ -227,6 +229,8 @@ def _sections(w: Writer, sections: list[SectionDraft], indent: int) -> None:
                     w.key(mi, "no_agency", "true", comment="# review: no agency named")
                 w.key(mi, "themes", flow_list(m.themes), comment=REVIEW_SUGGESTED)
                 _targets(w, m.targets, mi)
+                if m.note:
+                    w.text(mi, "note", m.note)
         if s.items:
             w.key(ind, "items")
             _sections(w, s.items, ind + 2)

@@ -27,7 +27,15 @@ from .text import AgencyDraft, TargetDraft
 _ROLE_RE = re.compile(r"(按职责分工负责|依职责分工负责|分工负责|负责组织协调|组织协调|牵头|负责|配合|协助|参与)$")
 _ROLE_OF = {"负责组织协调": "组织协调"}
 _LEFTOVER = re.compile(r"(?:按照职责分工|按职责分工|依职责分工|按照职责|按职责|依职责|分工)$")
-_PREFIX = re.compile(r"^(?:责任单位|牵头单位|配合单位)[:：]")
+# A segment may start with the kind of unit it names (牵头单位：X；配合单位：Y): the role of that
+# segment and of the ones after it, until the next such prefix or a role word.
+PREFIX_ROLES = {
+    "责任单位": None, "责任部门": None, "主责单位": "负责", "主责部门": "负责", "负责单位": "负责",
+    "牵头单位": "牵头", "牵头部门": "牵头", "牵头": "牵头",
+    "配合单位": "配合", "配合部门": "配合", "配合": "配合",
+    "协办单位": "协助", "协助单位": "协助", "协作单位": "协助", "参与单位": "参与",
+}
+_PREFIX = re.compile("^(" + "|".join(sorted(PREFIX_ROLES, key=len, reverse=True)) + ")[:：]")
 
 
 @dataclass
@@ -35,18 +43,26 @@ class AgencyReport:
     """Names the registry could not resolve, with how often and where they were written."""
 
     unknown: Counter = field(default_factory=Counter)
+    resolved: int = 0  # names (each time written) the registry resolved
+    not_understood: list[str] = field(default_factory=list)  # clauses with words left over
 
 
 def parse_agencies(clause: str, default_role: str, registry: Registry, district: str,
                    report: AgencyReport) -> list[AgencyDraft]:
-    s = re.sub(r"\s+", "", clause)
-    s = _PREFIX.sub("", s).strip("。；;，,")
+    s = re.sub(r"\s+", "", clause).strip("。；;，,")
+    # 责任单位：X 配合单位：Y, printed with a space only: the prefix starts a segment all the same
+    s = re.sub(r"(?<=[^，,；;])(?=(?:" + "|".join(p for p in PREFIX_ROLES if p.endswith(("单位", "部门")))
+               + r")[:：])", "；", s)
     out: list[AgencyDraft] = []
+    prefix_role = default_role
     for seg in re.split(r"[，,；;]", s):
+        if p := _PREFIX.match(seg):
+            prefix_role = PREFIX_ROLES[p.group(1)] or default_role
+            seg = seg[p.end():]
         if not seg:
             continue
         m = _ROLE_RE.search(seg)
-        role = _ROLE_OF.get(m.group(1), m.group(1)) if m else default_role
+        role = _ROLE_OF.get(m.group(1), m.group(1)) if m else prefix_role
         names = _LEFTOVER.sub("", seg[:m.start()] if m else seg)
         if not names:
             continue
@@ -54,10 +70,14 @@ def parse_agencies(clause: str, default_role: str, registry: Registry, district:
             comment = None
             if rest:
                 comment = f"review: words after the name not understood: “{rest}”; role taken as {role}"
+            if rest or re.search(r"[:：（）()]", name):
+                report.not_understood.append(clause)
             if registry.resolve(name, district) is None:
                 report.unknown[name] += 1
                 close = registry.suggest(name, district)
                 comment = "review: unknown agency" + (f", did you mean {' or '.join(close)}?" if close else "")
+            else:
+                report.resolved += 1
             if not any(a.name == name and a.role == role for a in out):
                 out.append(AgencyDraft(name, role, comment))
     return out

@@ -2,13 +2,16 @@
 
 Two shapes of published plan are understood:
 
-- **prose**: 一、 parts, （一） / (一) items, 1． sub-items, and after each
-  measure a bracketed responsibility clause (（责任单位：…）, （区食安办牵头，…配合）);
+- **prose**: 一、 parts, （一） / (一) items, numbered paragraphs below them at
+  any depth (1． 1. 1、 （1） (1) ①, nested in the order a plan uses them),
+  and after each measure a bracketed responsibility clause (（责任单位：…）,
+  （牵头单位：…；配合单位：…）, （区食安办牵头，…配合）);
 - **table**: cells printed as tab-indented lines under a header row
   (序号 / 任务类型 / 工作任务 / 责任单位, or 序号 / 任务 / 举措 / 责任单位 / 配合单位).
 
-Tables are read by table.py with the helpers here. Page-break
-damage is mended on the way (a line cut mid-sentence is joined to the line
+Tables are read by table.py with the helpers here. Page furniture (page
+numbers, running headers) is removed first, then page-break
+damage is mended (a line cut mid-sentence is joined to the line
 that continues it). Nothing here knows about agencies, themes or targets:
 that is suggest.py. The result is plain dataclasses.
 """
@@ -49,6 +52,9 @@ class MeasureDraft:
     responsibility: str | None = None
     supporting: str | None = None
     task_type: str | None = None
+    lead_role: str = "负责"  # the role of a name in `responsibility` with no role word of its own
+    support_role: str = "配合"  # the same for `supporting`
+    note: str | None = None  # cells of columns the model has no field for (完成时限, 备注)
     id: str = ""
     agencies: list[AgencyDraft] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
@@ -90,8 +96,12 @@ class Draft:
     heading: str | None = None
     notice: str | None = None
     intro: str | None = None
+    closing: str | None = None
     parts: list[SectionDraft] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # plan-level remarks
+    # what the importer read but did not understand, for the report (in Chinese, for editors)
+    warnings: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)  # page numbers and running headers removed
 
     def sections(self) -> list[SectionDraft]:
         out: list[SectionDraft] = []
@@ -121,10 +131,14 @@ CN_NUM = "一二三四五六七八九十"
 PART_RE = re.compile(rf"^([{CN_NUM}]+)\s*、\s*")
 ITEM_RE = re.compile(rf"^[（(]\s*([{CN_NUM}]+)\s*[）)]\s*")
 NUM_RE = re.compile(r"^(\d{1,3})\s*[．.、](?!\d)\s*")
+SUB_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*")  # （1） (1)
+CIRCLED_RE = re.compile(r"^([\u2460-\u2473])\s*")  # ① … ⑳
+# Numbered paragraphs below the items, by style; a plan nests them in the order it first uses them.
+LIST_STYLES = (("1.", NUM_RE), ("(1)", SUB_RE), ("①", CIRCLED_RE))
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 HEADING_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 PUBLICITY_RE = re.compile(r"^[（(]?\s*(此件(?:主动|不予|依申请)公开)\s*[）)]?$")
-TITLE_WORDS = ("计划", "安排", "分工表", "方案", "要点")
+TITLE_WORDS = ("计划", "安排", "分工表", "方案", "要点", "清单", "分解表", "任务表")
 TASK_TYPES = ("重点工作任务", "长期推进工作")
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 
@@ -132,7 +146,9 @@ BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 # these role words or starts with 责任单位：.
 ROLE_WORDS = ("分工负责", "组织协调", "负责", "牵头", "配合", "协助", "参与")
 _ROLE_END = re.compile("(?:" + "|".join(ROLE_WORDS) + ")$")
-_CLAUSE_START = re.compile(r"^(?:责任单位|牵头单位)\s*[:：]")
+_UNIT_PREFIX = r"(?:责任单位|牵头单位|主责单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门)\s*[:：]"
+_CLAUSE_START = re.compile("^" + _UNIT_PREFIX)
+_CLAUSE_SEGMENT = re.compile("[；;，,]" + _UNIT_PREFIX)  # …负责；配合单位：…
 
 # Punctuation that ends a line for good: the next line starts a new paragraph.
 _TERMINAL = "。！？；：）)!?;"
@@ -142,11 +158,97 @@ _CLOSE = "）)"
 
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\f", "\n\f\n")  # a page break (pdftotext ends each page so): a line of its own
     return unicodedata.normalize("NFC", text)
 
 
+def list_marker(s: str) -> tuple[str, re.Match] | None:
+    """The style and match of a numbered paragraph's marker (1． （1） ①), if s starts with one."""
+    for style, rx in LIST_STYLES:
+        if m := rx.match(s):
+            return style, m
+    return None
+
+
 def is_marker(s: str) -> bool:
-    return bool(PART_RE.match(s) or ITEM_RE.match(s) or NUM_RE.match(s))
+    return bool(PART_RE.match(s) or ITEM_RE.match(s) or list_marker(s))
+
+
+# --- page furniture ----------------------------------------------------------------
+
+# A page number on a line of its own, in the forms PDF extractions print: — 3 —, - 3 -, －3－,
+# 第3页, 第 3 页 共 12 页, 3/12, 3 / 12, ·3·.
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|(?:共\s*\d{1,4}\s*页\s*)?第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|[·•]\s*\d{1,4}\s*[·•]"
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$")
+
+
+def strip_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Lines without page numbers and running headers or footers; and the lines removed.
+
+    A page number on a line of its own is removed wherever it stands; a
+    form feed marks a page break too. A running header (footer) is the first
+    (last) line next to the page breaks: the same short line at half of them
+    or more, or the title printed again there (the title printed once at the
+    top stays). Without page numbers or form feeds to show the pages, a
+    running header is a short line printed three times or more, each time
+    after the first on a line of its own between blank lines. Removed lines
+    become blank lines, which the mending reads through.
+    """
+    out = list(lines)
+    removed: list[str] = []
+    numbers = [i for i, ln in enumerate(lines) if not ln.startswith("\t") and PAGE_NUMBER_RE.match(ln.strip())]
+    pages = sorted(numbers + [i for i, ln in enumerate(lines) if ln == "\f"])
+    t = find_title(lines)
+    for i in numbers:
+        removed.append(lines[i].strip())
+    for i in pages:
+        out[i] = ""
+    if not pages:
+        # no page breaks to be seen: a short line printed three times or more, each time after
+        # the first on a line of its own between blank lines, is a running header (or footer)
+        seen: dict[str, list[int]] = {}
+        for i, ln in enumerate(lines):
+            s = ln.strip()
+            if s and not ln.startswith("\t") and len(s) <= 40 and not is_marker(s) and not ends_terminal(s):
+                seen.setdefault(s, []).append(i)
+
+        def alone(j: int) -> bool:
+            return (j == 0 or not lines[j - 1].strip()) and (j + 1 == len(lines) or not lines[j + 1].strip())
+
+        for s, at in seen.items():
+            again = [j for j in at[1:] if j != t]
+            if len(at) >= 3 and all(alone(j) for j in again):
+                for j in again:
+                    removed.append(s)
+                    out[j] = ""
+        return out, removed
+    title = lines[t].strip() if t is not None else None
+    for _ in range(2):  # a header may take two lines
+        for step in (1, -1):  # headers after a page number, footers before it
+            found: dict[str, list[int]] = {}
+            for p in pages:
+                j = p + step
+                while 0 <= j < len(out) and not out[j].strip():
+                    j += step
+                if 0 <= j < len(out) and j != t and not out[j].startswith("\t"):  # the title itself stays
+                    s = out[j].strip()
+                    if len(s) <= 40 and not is_marker(s):
+                        found.setdefault(s, []).append(j)
+            for s, at in found.items():
+                if len(at) >= max(2, (len(pages) - 1) / 2) or s == title and _repeated(s, out):
+                    for j in at:
+                        removed.append(s)
+                        out[j] = ""
+    return out, removed
+
+
+def _repeated(s: str, lines: list[str]) -> bool:
+    return sum(1 for ln in lines if ln.strip() == s) >= 2
 
 
 def printed_number(marker: str) -> str:
@@ -218,7 +320,7 @@ def mend_cell(lines: list[str]) -> str:
         s = raw.strip()
         if not s:
             continue
-        if out and not ends_terminal(out[-1]) and not NUM_RE.match(s):
+        if out and not ends_terminal(out[-1]) and not list_marker(s):
             out[-1] += s
         else:
             out.append(s)
@@ -232,7 +334,7 @@ def is_clause(inner: str) -> bool:
     s = squash(inner).rstrip("。；;，,")
     if len(s) < 2 or len(s) > 300:
         return False
-    return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s))
+    return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s) or _CLAUSE_SEGMENT.search(s))
 
 
 def find_clauses(text: str) -> list[tuple[int, int, str]]:
@@ -302,10 +404,15 @@ def split_measures(body: str) -> list[MeasureDraft]:
     if tail and squash(tail).strip("。；;，,"):
         measures.append(MeasureDraft(text=tail))
     for m in measures:
-        lab = _LABEL_RE.match(m.text)
-        if lab and lab.group(1) not in ("责任单位", "其中") and len(m.text) > lab.end():
-            m.label, m.text = lab.group(1), m.text[lab.end():]
+        split_label(m)
     return measures
+
+
+def split_label(m: MeasureDraft) -> None:
+    """A lead-in such as 种养殖环节： becomes the measure's label."""
+    lab = _LABEL_RE.match(m.text)
+    if lab and lab.group(1) not in ("责任单位", "其中") and len(m.text) > lab.end():
+        m.label, m.text = lab.group(1), m.text[lab.end():]
 
 
 # --- prose ---------------------------------------------------------------------------
@@ -361,13 +468,14 @@ def parse_prose(text: str) -> Draft:
             draft.follows = m.group(1).strip()
 
     parts: list[_Node] = []
-    part = item = group = None
+    part = item = None
+    stack: list[tuple[str, _Node]] = []  # the open numbered paragraphs, outermost first, with their styles
     for p in paras[stop:]:
         if m := PART_RE.match(p):
             title, rest = _split_heading(p[m.end():], part=True)
             part = _Node(printed_number(p[:m.end()]), title, [rest] if rest else [])
             parts.append(part)
-            item = group = None
+            item, stack = None, []
         elif m := ITEM_RE.match(p):
             if part is None:
                 part = _Node(None, None)
@@ -375,16 +483,23 @@ def parse_prose(text: str) -> Draft:
             title, rest = _split_heading(p[m.end():], part=False)
             item = _Node(printed_number(p[:m.end()]), title, [rest] if rest else [])
             part.items.append(item)
-            group = None
-        elif m := NUM_RE.match(p):
-            parent = item or part
-            if parent is None:
-                part = parent = _Node(None, None)
+            stack = []
+        elif lm := list_marker(p):
+            style, m = lm
+            if part is None:
+                part = _Node(None, None)
                 parts.append(part)
-            group = _Node(p[:m.end()].strip(), None, [p[m.end():]])
+            # a style already open closes what was opened inside it; a new style nests
+            styles = [st for st, _ in stack]
+            if style in styles:
+                del stack[styles.index(style):]
+            parent = stack[-1][1] if stack else (item or part)
+            group = _Node(printed_number(p[:m.end()]) if style != "1." else p[:m.end()].strip(), None,
+                          [p[m.end():]])
             parent.groups.append(group)
+            stack.append((style, group))
         else:
-            holder = group or item or part
+            holder = stack[-1][1] if stack else (item or part)
             if holder is None:
                 part = holder = _Node(None, None)
                 parts.append(part)
@@ -441,18 +556,36 @@ def _section(node: _Node, *, top: bool) -> SectionDraft:
             sec.text = body
     for child in node.items:
         sec.items.append(_section(child, top=False))
-    groups = [(g.number, split_measures("\n".join(g.body))) for g in node.groups]
-    groups = [(num, ms) for num, ms in groups if ms]
-    if any(len(ms) > 1 for _, ms in groups):
+    entries: list[tuple[str | None, list[MeasureDraft] | SectionDraft]] = []
+    for g in node.groups:
+        if g.groups:  # a numbered paragraph with numbered paragraphs inside: a sub-item
+            entries.append((g.number, _subsection(g)))
+        else:
+            ms = split_measures("\n".join(g.body))
+            if ms:
+                entries.append((g.number, ms))
+    if any(isinstance(e, SectionDraft) or len(e) > 1 for _, e in entries):
         # a numbered paragraph holding several measures (1． split by stages) is a sub-item;
         # then all its siblings are too, so that the order of the plan is kept
-        sec.items.extend(SectionDraft(number=num, measures=ms) for num, ms in groups)
+        sec.items.extend(e if isinstance(e, SectionDraft) else SectionDraft(number=num, measures=e)
+                         for num, e in entries)
     else:
-        for num, ms in groups:
+        for num, ms in entries:
             ms[0].number = num
             sec.measures.extend(ms)
     for m in sec.measures:  # a clause straight after an item's title: the title is the measure
         if not m.text:
             m.text = (sec.title or "").strip()
     sec.measures = [m for m in sec.measures if m.text]
+    return sec
+
+
+def _subsection(node: _Node) -> SectionDraft:
+    """A numbered paragraph with numbered paragraphs below it: its own words are a title, or measures."""
+    body = "\n".join(b for b in node.body if b).strip()
+    title = None
+    if body and not find_clauses(body) and "\n" not in body and len(body) <= 40:
+        title, node = body, _Node(node.number, None, [], node.items, node.groups)
+    sec = _section(node, top=False)
+    sec.title = title
     return sec

@@ -2,7 +2,7 @@
 
 Pagefind's extended build (from PyPI, offline) indexes a *copy* of each
 searchable page made for the index only; the published HTML is not changed.
-The copy differs from the page in three ways:
+The copy differs from the page mainly in three ways (all of them: docs/search.md):
 
 - every Han character stands alone (spaces around it), so the index holds
   single characters and the search page looks a term up as an exact phrase of
@@ -50,7 +50,6 @@ _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 DECIMAL_POINT = "\u4e36"
 # A plan outranks the theme and duty pages that quote its tasks (they come next).
 PLAN_WEIGHT = 3
-FILTERS = {"kind": "类型", "district": "区", "year": "年度", "agency": "责任单位", "theme": "主题"}
 
 
 class SearchError(RuntimeError):
@@ -132,7 +131,9 @@ def page_facts(page: Page) -> dict:
     if kind == "plan":
         meta["plan"] = context["plan"]["title"]
         meta["status"] = context["plan"]["status"]
-    filters = {"kind": [_KIND_LABELS[kind]], "title": [page.title], "district": districts, "year": [str(y) for y in sorted(years)], "agency": agencies,
+    # title: not offered to readers; the search page ranks a page the query names first
+    filters = {"kind": [_KIND_LABELS[kind]], "title": [page.title], "district": districts,
+               "year": [str(y) for y in sorted(years)], "agency": agencies,
                "theme": sorted({t["name"] for m in measures for t in m["themes"]})}
     names = ""
     if kind == "duty":
@@ -166,7 +167,7 @@ def _facts_html(facts: dict) -> str:
 
 _HEADING = re.compile(r"h[1-6]")
 # Boilerplate repeated on every page: indexing it would make every page match its words.
-NOT_INDEXED = {"legend", "permalink"}
+NOT_INDEXED = {"legend", "permalink", "neighbours"}  # neighbours: links to other plans and comparisons
 _RAW = {"script", "style"}
 
 
@@ -218,12 +219,10 @@ class _IndexCopy(HTMLParser):
                 attrs = [*attrs, ("id", self.pending_id)]
                 self.pending_id = None
                 self.heading_at = len(self.out)
-        if "data-pagefind-body" not in a:
-            self.out.append(self._tag(tag, attrs))
+        if "data-pagefind-body" in a and self.facts["weight"] != 1:
+            attrs = [*attrs, ("data-pagefind-weight", str(self.facts["weight"]))]
+        self.out.append(self._tag(tag, attrs))
         if "data-pagefind-body" in a:
-            if self.facts["weight"] != 1:
-                attrs = [*attrs, ("data-pagefind-weight", str(self.facts["weight"]))]
-            self.out.append(self._tag(tag, attrs))
             self.out.append(_facts_html(self.facts))
             if self.facts["names"]:  # an agency's other names: found by them, not shown
                 self.out.append(f"<p>{html.escape(spaced(self.facts['names']), quote=False)}</p>")
@@ -299,54 +298,66 @@ def run_pagefind(docs: dict[str, str]) -> dict[str, bytes]:
 # back exactly), renamed by a hash of their content, and the names carried through.
 
 _DCD = b"pagefind_dcd"  # Pagefind's header in front of the CBOR of its data files
+_WIDTHS = {24: 1, 25: 2, 26: 4, 27: 8}
 
 
+def _decode(data: bytes, i: int = 0):
+    """One CBOR item at i (the kinds Pagefind writes: integers, strings, arrays, maps) and where it ends."""
+    major, info = data[i] >> 5, data[i] & 31
+    i += 1
+    if info < 24:
+        arg = info
+    else:
+        n = _WIDTHS[info]
+        arg, i = int.from_bytes(data[i:i + n], "big"), i + n
+    if major == 0:
+        return arg, i
+    if major == 1:
+        return -1 - arg, i
+    if major in (2, 3):
+        raw = bytes(data[i:i + arg])
+        return (raw if major == 2 else raw.decode("utf-8")), i + arg
+    if major in (4, 5):
+        items = []
+        for _ in range(arg * (2 if major == 5 else 1)):
+            item, i = _decode(data, i)
+            items.append(item)
+        return (items if major == 4 else ("map", list(zip(items[::2], items[1::2])))), i
+    raise ValueError(f"CBOR major type {major}")
 
-def _head(data, i):
-    b = data[i]; major, info = b >> 5, b & 31; i += 1
-    if info < 24: return major, info, i
-    n = {24: 1, 25: 2, 26: 4, 27: 8}[info]
-    return major, int.from_bytes(data[i:i + n], "big"), i + n
 
-def _decode(data, i=0):
-    major, arg, i = _head(data, i)
-    if major == 0: return arg, i
-    if major == 1: return -1 - arg, i
-    if major == 2: return bytes(data[i:i + arg]), i + arg
-    if major == 3: return data[i:i + arg].decode("utf-8"), i + arg
-    if major == 4:
-        out = []
-        for _ in range(arg):
-            v, i = _decode(data, i); out.append(v)
-        return out, i
-    if major == 5:
-        out = []
-        for _ in range(arg):
-            k, i = _decode(data, i); v, i = _decode(data, i); out.append((k, v))
-        return ("map", out), i
-    raise ValueError(f"CBOR major type {major} not expected here")
+def _head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    info, n = next((info, n) for info, n in _WIDTHS.items() if arg < 1 << (8 * n))
+    return bytes([major << 5 | info]) + arg.to_bytes(n, "big")
 
-def _enc_head(major, arg):
-    if arg < 24: return bytes([major << 5 | arg])
-    for info, n in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if arg < 1 << (8 * n): return bytes([major << 5 | info]) + arg.to_bytes(n, "big")
 
-def _encode(v):
-    if isinstance(v, bool) or v is None: raise ValueError(v)
-    if isinstance(v, int): return _enc_head(0, v) if v >= 0 else _enc_head(1, -1 - v)
-    if isinstance(v, bytes): return _enc_head(2, len(v)) + v
-    if isinstance(v, str): b = v.encode("utf-8"); return _enc_head(3, len(b)) + b
-    if isinstance(v, tuple) and v[0] == "map":
-        return _enc_head(5, len(v[1])) + b"".join(_encode(k) + _encode(x) for k, x in v[1])
-    if isinstance(v, list): return _enc_head(4, len(v)) + b"".join(_encode(x) for x in v)
-    raise ValueError(type(v))
+def _encode(value) -> bytes:
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, tuple):  # ("map", [(key, value), ...])
+        return _head(5, len(value[1])) + b"".join(_encode(k) + _encode(v) for k, v in value[1])
+    return _head(4, len(value)) + b"".join(_encode(v) for v in value)
 
-def _read(blob):
+
+def _read(blob: bytes):
+    """A Pagefind data file's value; refuses one it could not write back byte for byte."""
     raw = gzip.decompress(blob)
-    assert raw.startswith(_DCD)
-    v, end = _decode(raw, len(_DCD)); assert end == len(raw)
-    assert _DCD + _encode(v) == raw
-    return v
+    try:
+        if not raw.startswith(_DCD):
+            raise ValueError("no pagefind_dcd header")
+        value, end = _decode(raw, len(_DCD))
+        if end != len(raw) or _DCD + _encode(value) != raw:
+            raise ValueError("does not round-trip")
+    except (ValueError, KeyError, IndexError, StopIteration) as e:
+        raise SearchError(f"Pagefind 的数据文件格式未知（{e}）：是否升级了 Pagefind？") from e
+    return value
 
 
 def _write(value) -> bytes:

@@ -122,8 +122,9 @@ FIND_ALL = """async ([q, filters, sort]) => {
   const pf = await import('/pagefind/pagefind.js');
   await pf.options({noWorker: true});
   const found = await m.find(pf, q, filters || {}, sort || {});
-  const data = await Promise.all(found.results.map(r => r.result.data()));
-  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url), meta: d.meta}));
+  const data = await Promise.all(found.results.map(async r =>
+    [await r.result.data(), r.twin && await r.twin.data(), r.words]));
+  return data.map(([d, twin, words]) => ({url: d.url, subs: m.matches(d, twin, words).map(s => s.url), meta: d.meta}));
 }"""
 
 PLAIN = """async (q) => {

@@ -9,6 +9,7 @@ axe-core and the bytes of a first query are checked.
 from __future__ import annotations
 
 import gzip
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -50,8 +51,8 @@ def test_the_build_wrote_an_index_of_plan_duty_and_theme_pages(built_site):
 
 
 @pytest.mark.parametrize("q", QUERIES, ids=[q.query for q in QUERIES])
-def test_a_query_brings_up_its_page_and_task_in_the_first_five(q, open_page, site_url):
-    results = run_search(open_page(), site_url, q.query)[:5]
+def test_a_query_brings_up_its_page_and_task_in_the_first_five(q, search_page, site_url):
+    results = run_search(search_page, site_url, q.query)[:5]
     urls = [r["url"] for r in results]
     assert q.page in urls, f"{q.query} ({q.why}): {q.page} not in the first five: {urls}"
     if q.anchor:
@@ -87,6 +88,10 @@ def test_measure_results_land_on_the_task_and_carry_plan_metadata(open_page, sit
     assert plan["subs"] == ["/plans/futian/2023/#trusted-supermarkets"]
     assert "计划" in plan["meta"] and "福田区" in plan["meta"] and "2023年" in plan["meta"]
     assert "放心肉菜超市" in plan["text"]  # the excerpt reads as Chinese, without the index's spaces
+    page = open_page()
+    run_search(page, site_url, "明厨亮灶")
+    marked = set(page.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)"))
+    assert marked == {"明厨亮灶"}, marked  # the phrase is marked, not each of its characters elsewhere
     draft = run_search(open_page(), site_url, "5812")
     assert "征求意见稿" in next(r for r in draft if r["url"] == "/plans/hedong/2024/")["meta"]
 
@@ -205,3 +210,43 @@ def test_a_first_query_fetches_under_300_kb(browser, site_url, capsys):
 def _is_text(url: str) -> bool:
     path = urlsplit(url).path
     return path.endswith((".js", ".css", ".json", ".svg", "/", ".html"))
+
+
+EVERY_TASK = """async (items) => {
+  const m = await import('/static/search.js');
+  const pf = await import('/pagefind/pagefind.js');
+  await pf.options({noWorker: true});
+  const lost = [];
+  for (const [query, url, anchor] of items) {
+    const found = await m.find(pf, query, {}, {});
+    let subs = null;
+    for (const r of found.results) {  // plans come first
+      const d = await r.result.data();
+      if (d.url === url) { subs = m.matches(d, r.twin && await r.twin.data(), r.words).map(s => s.url); break; }
+    }
+    if (!subs || !subs.includes(url + '#' + anchor)) lost.push([query, url, anchor, subs && subs.slice(0, 5)]);
+  }
+  return lost;
+}"""
+
+
+def _opening_words(text: str, n: int = 8) -> str:
+    """A task's first n characters of running text: what a reader might remember of it."""
+    first = re.split(r"[，。；：,;:！？、（）()《》“”\s]", re.sub(r"^[\d.．、）)（(一二三四五六七八九十]+", "", text.strip()))
+    words = next((p for p in first if len(p) >= 4), text.strip())
+    cut = words[:n]
+    if words[n:n + 1].isascii() and words[n:n + 1].isalnum():  # never half a number: 2022, not 202
+        cut = re.sub(r"[0-9A-Za-z.]+$", "", cut) or words
+    return cut
+
+
+def test_every_task_of_the_five_plans_is_found_by_its_opening_words(search_page):
+    from sitegen.validate import load_site
+
+    from .site import SEED
+
+    items = [(_opening_words(m.text), f"/plans/{p.district}/{p.year}/", m.id)
+             for p in load_site(SEED).site.plans for m in p.measures()]
+    assert len(items) > 300
+    lost = search_page.evaluate(EVERY_TASK, items)
+    assert not lost, f"{len(lost)} of {len(items)} tasks not found by their words: {lost[:10]}"
