@@ -42,6 +42,8 @@ from .model import (
 )
 from .registry import Registry
 
+_PLAN = TypeAdapter(Plan)
+
 REGISTRIES: dict[str, type[BaseModel]] = {
     "districts.yaml": District,
     "agencies.yaml": AgencyKind,
@@ -92,11 +94,12 @@ class PlanCache:
     and `sitegen validate` (.sitegen-cache/).
     """
 
-    VERSION = 1
+    VERSION = 3
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, bytes, str | None, bytes | None, Plan]] = {}
         self.hits = 0
+        self.dirty = True  # differs from what is saved
 
     def get(self, rel: str, sha: bytes, registries: bytes, content: Path) -> Plan | None:
         entry = self.entries.get(rel)
@@ -116,10 +119,12 @@ class PlanCache:
         source = plan.source.file if plan.source else None
         source_sha = _sha((content / "sources" / source).read_bytes()) if source else None
         self.entries[rel] = (sha, registries, source, source_sha, plan)
+        self.dirty = True
 
     def keep_only(self, rels: set[str]) -> None:
         for rel in set(self.entries) - rels:
             del self.entries[rel]
+            self.dirty = True
 
     @classmethod
     def load(cls, path: Path) -> PlanCache:
@@ -130,15 +135,41 @@ class PlanCache:
             if version == cls.VERSION and code == _code_fingerprint():
                 cache.entries = entries
         except Exception:  # a missing, old or damaged cache is an empty one
-            pass
+            cache.entries = {}
+        cache.dirty = False
         return cache
 
     def save(self, path: Path) -> None:
+        if not self.dirty and path.exists():
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
-            pickle.dump((self.VERSION, _code_fingerprint(), self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump((self.VERSION, _code_fingerprint(), self.entries))
         tmp.replace(path)
+        self.dirty = False
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the frozen records by their fields alone: pydantic's own __setstate__ costs a
+    Python call with several attribute sets per object, seconds for a thousand plans."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, BaseModel):
+            return _revive, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        return NotImplemented
+
+
+_set = object.__setattr__
+
+
+def _revive(cls, fields: dict, fields_set: set):
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 class _Checker:
@@ -244,7 +275,7 @@ class _Checker:
                 self.error(doc, (), "计划文件必须由键值组成（title:、district: …）",
                            "见 docs/content-format.md 中的完整示例", code="plan-not-mapping")
                 continue
-            plan = self.typed(doc, TypeAdapter(Plan), Plan)
+            plan = self.typed(doc, _PLAN, Plan)
             if plan is not None:
                 plans.append((doc, plan))
                 if registries_sha is not None and sha is not None:

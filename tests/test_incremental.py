@@ -183,7 +183,9 @@ def test_plan_cache_returns_checked_plans_and_rechecks_changed_ones(corpus, tmp_
     assert "text-not-in-source" in {d.code for d in e.value.diagnostics}
     # Saved and loaded, the cache holds the same entries.
     cache.save(tmp_path / "cache.pickle")
-    assert PlanCache.load(tmp_path / "cache.pickle").entries.keys() == cache.entries.keys()
+    loaded = PlanCache.load(tmp_path / "cache.pickle")
+    assert loaded.entries.keys() == cache.entries.keys()
+    assert all(loaded.entries[k][4] == cache.entries[k][4] for k in cache.entries)
 
 
 def test_pages_only_rebuild_keeps_the_data_files_until_a_build_with_data(site):
