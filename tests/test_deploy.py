@@ -164,7 +164,9 @@ def test_workflow_steps_use_pinned_actions_and_existing_make_targets(path):
 
 
 def test_make_serve_passes_the_port_through():
-    dry = subprocess.run(["make", "-n", "serve", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True)
+    # --no-print-directory: under `make test` the inner make would add "Leaving directory" lines
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "serve", "PORT=8123"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
     assert dry.stdout.strip().splitlines()[-1].endswith("sitegen serve --port 8123")
 
 

@@ -19,7 +19,9 @@ def theme_pages(lk: Lookups) -> list[Page]:
         pages.append(Page(urls.theme(t.slug), "theme.html", f"主题：{t.name}",
                           f"各区食品安全监管计划中关于“{t.name}”的任务。", context,
                           REGISTRY_FILES | {plan_file(p.plan) for p in placed},
-                          crumbs=(("首页", urls.home()), ("主题", urls.themes())), searchable=True))
+                          crumbs=(("首页", urls.home()), ("主题", urls.themes())), searchable=True,
+                          # all tasks in one file; its `themes` column selects this theme's rows
+                          downloads=((f"全部任务（CSV，按 themes 列筛选“{t.slug}”）", urls.data_all("csv")),)))
     return pages
 
 

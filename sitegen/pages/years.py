@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import urls
-from .common import REGISTRY_FILES, Lookups, Page, plan_file, plan_summary, target_matrix
+from .common import REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, target_matrix
 
 
 def year_pages(lk: Lookups) -> list[Page]:
@@ -26,4 +26,6 @@ def _year(lk: Lookups, year: int, plans) -> Page:
     }
     return Page(urls.year(year), "year.html", f"{year}年", f"{year}年各区食品安全监管计划及其指标。", context,
                 REGISTRY_FILES | {plan_file(p) for p in plans},
-                crumbs=(("首页", urls.home()), ("年度", urls.years())))
+                crumbs=(("首页", urls.home()), ("年度", urls.years())),
+                downloads=tuple((f"{lk.district_name(p.district)} {label}", url) for p in plans
+                                for label, url in plan_downloads(p)))
