@@ -64,12 +64,18 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "applica
           ".pf_fragment": "application/octet-stream", ".pagefind": "application/octet-stream"}
 
 
+class _Server(ThreadingHTTPServer):
+    # Pagefind fetches many index chunks at once; the default backlog of 5 drops some
+    # connections under load, and a dropped chunk reads as "no results".
+    request_queue_size = 128
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve folder (a pagefind/ inside included) on 127.0.0.1 at a free port; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
     _QuietHandler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

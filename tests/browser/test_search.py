@@ -15,6 +15,13 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from .search_queries import QUERIES
+
+# Headless Chromium 156 on this 2-core VM loses about one page load in 40: its renderer crashes,
+# or the fetch of Pagefind's WASM or metadata is aborted (net::ERR_ABORTED), and that search
+# comes back empty or never finishes. Measured with 80 loads of the same page (a loop over
+# tests.browser.site.serve); the same query passes on the next load. A test of the search is
+# run again up to twice; a real regression fails all three runs.
+pytestmark = pytest.mark.flaky(reruns=2)
 from .search_recall import expected_pages, found_pages, indexed_pages, measure, report
 from .test_accessibility import BLOCKING_IMPACTS, axe_script
 
@@ -24,8 +31,15 @@ FIRST_QUERY_BUDGET = 300_000  # bytes, the issue's goal
 def run_search(page, base: str, query: str = "", **params) -> list[dict]:
     """Open /search/?q=…&…, wait for the results, return the first page of them as shown."""
     qs = "&".join(f"{k}={quote(v)}" for k, v in {"q": query, **params}.items() if v)
+    crashed = []
+    page.on("crash", lambda: crashed.append(True))
     page.goto(f"{base}/search/?{qs}")
-    page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=20_000)
+    try:
+        page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=20_000)
+    except Exception:
+        if crashed:  # Chromium's renderer died (about one page in 40 here): a rerun, not a failure of ours
+            raise RuntimeError("Page crashed while searching") from None
+        raise
     return page.eval_on_selector_all(".search-result", """els => els.map(e => ({
         url: e.querySelector('h2 a').getAttribute('href'),
         title: e.querySelector('h2 a').textContent,
@@ -34,8 +48,10 @@ def run_search(page, base: str, query: str = "", **params) -> list[dict]:
         text: e.textContent}))""")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def search_page(browser, site_url):
+    # A fresh page per test: one renderer carrying every query's Pagefind state through the
+    # whole module was seen to crash under load, and a crash then failed every later test.
     page = browser.new_page()
     page.goto(site_url + "/search/")
     yield page
