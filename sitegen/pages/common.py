@@ -57,16 +57,24 @@ class Lookups:
     kinds: dict[str, AgencyKind]
     themes: dict[str, Theme]
     metrics: dict[str, Metric]
+    diff_by_url: dict  # diff page URL -> (spec, diff): one lookup per duty page, not a scan of all diffs
+    comparisons_by_plan: dict[str, list]  # plan key -> the comparison specs it is part of
 
     @classmethod
     def of(cls, site: Site, idx: Indexes) -> Lookups:
+        comparisons: dict[str, list] = {}
+        for spec, _ in idx.diffs:
+            if spec.kind == "comparison":
+                for key in (spec.old.key, spec.new.key):
+                    comparisons.setdefault(key, []).append(spec)
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
-                   {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics})
+                   {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics},
+                   {spec.url: (spec, d) for spec, d in idx.diffs}, comparisons)
 
     def district_diff(self, plan_key: str):
         """The (spec, diff) of a plan against its district's previous plan, or None."""
         spec = self.idx.diff_to.get(plan_key)
-        return next(((sp, d) for sp, d in self.idx.diffs if sp is spec), None) if spec else None
+        return self.diff_by_url[spec.url] if spec else None
 
     def absolute(self, url: str) -> str:
         return self.site.info.base_url.rstrip("/") + url
@@ -195,8 +203,7 @@ def plan_summary(lk: Lookups, plan: Plan) -> dict:
 
 def comparisons_of(lk: Lookups, plan: Plan) -> list[dict]:
     """The editor-configured comparisons a plan is part of."""
-    return [{"title": spec.title, "url": spec.url} for spec, _ in lk.idx.diffs
-            if spec.kind == "comparison" and plan.key in (spec.old.key, spec.new.key)]
+    return [{"title": spec.title, "url": spec.url} for spec in lk.comparisons_by_plan.get(plan.key, ())]
 
 
 def role_counts(mentions) -> dict[str, int]:
