@@ -7,23 +7,25 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
 from .derive import DiffCache, Indexes, derive
+from .gcpause import paused
 from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
 from .load import display_path
 from .model import Site, Status
-from .outputs.data import iter_data_files
-from .outputs.feeds import feed_files, feed_list
+from .outputs import Joined, Output
+from .outputs.data import data_outputs
+from .outputs.feeds import feed_list, feed_outputs
 from .outputs.filters import filters_css
 from .outputs.redirects import redirects
 from .outputs.search import search_files
 from .outputs.sitemap import robots, sitemap
-from .outputs.sqlite import sqlite_file
+from .outputs.sqlite import sqlite_bytes
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import PlanCache, load_site
@@ -97,11 +99,13 @@ def _render(project: Project, drafts: bool = False) -> tuple[dict[str, bytes], B
 
 
 def _prepare(project: Project, drafts: bool, plans: PlanCache | None = None, diffs: DiffCache | None = None):
-    loaded = load_site(project.content, plans)
-    site = published(loaded.site, drafts)
-    left_out = len(loaded.site.plans) - len(site.plans)
-    idx = derive(site, diffs)
-    return site, idx, build_pages(site, idx, site.about), left_out
+    with paused(freeze=True):
+        loaded = load_site(project.content, plans)
+        site = published(loaded.site, drafts)
+        left_out = len(loaded.site.plans) - len(site.plans)
+        idx = derive(site, diffs)
+        pages = build_pages(site, idx, site.about)
+    return site, idx, pages, left_out
 
 
 def _result(site: Site, pages: list[Page], left_out: int, rendered: int) -> BuildResult:
@@ -115,8 +119,8 @@ def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -
 
 def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page],
                      data: bool = True, sources: bool = True) -> Iterator[tuple[str, bytes]]:
-    """The files besides the pages, one at a time (a build writes each as it comes);
-    without data, only the quick ones (not the data files, SQLite and feeds)."""
+    """The files besides the pages, one at a time; without data, only the quick ones
+    (not the data files, SQLite and feeds)."""
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
     yield str(urls.output_path(urls.sitemap())), sitemap(base, listed)
@@ -127,15 +131,23 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
     for name in sorted({p.source.file for p in site.plans if p.source} if sources else ()):
         yield str(urls.output_path(urls.source(name))), (project.content / "sources" / name).read_bytes()
     if data:
-        yield from iter_data_outputs(site, idx)
+        outputs, joined = site_outputs(site, idx)
+        files = {o.rel: o.make() for o in outputs}
+        for j in joined:
+            files[j.rel] = b"".join(j.chunks(files.__getitem__))
+        yield from files.items()
 
 
-def iter_data_outputs(site: Site, idx: Indexes) -> Iterator[tuple[str, bytes]]:
-    """The data behind the pages and the feeds (docs/data.md); each diff's document is made when written."""
+def site_outputs(site: Site, idx: Indexes) -> tuple[list[Output], list[Joined]]:
+    """The data behind the pages, the SQLite file and the feeds (docs/data.md), each made when
+    asked; each diff's document too."""
     diffs = [(spec, functools.partial(to_json, diff)) for spec, diff in idx.diffs]
-    yield from iter_data_files(site, idx, diffs=diffs, feeds=[f.url for f in feed_list(site, idx)])
-    yield from sqlite_file(site, idx).items()
-    yield from feed_files(site, idx).items()
+    feeds = feed_list(site, idx)
+    outputs, joined = data_outputs(site, idx, diffs=diffs, feeds=[f.url for f in feeds])
+    outputs.append(Output(str(urls.output_path(urls.data_all("sqlite"))),
+                          functools.partial(sqlite_bytes, site, idx), weight=1000))
+    outputs += feed_outputs(site, idx, feeds)
+    return outputs, joined
 
 
 def build(project: Project, *, drafts: bool = False, search: bool = True,
@@ -164,36 +176,43 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
     return out
 
 
-PARALLEL_MIN_PAGES = 64  # below this, starting workers costs more than it saves
-_JOB: tuple | None = None  # what forked workers render: (templates, info, pages, staging root)
+PARALLEL_MIN_ITEMS = 64  # below this, starting workers costs more than it saves
+CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
+_JOB: tuple | None = None  # what forked workers make: (templates, info, items, staging root)
 
 
-def _render_share(share: int, shares: int) -> int:
-    templates, info, pages, root = _JOB  # type: ignore[misc]
-    env = environment(templates)
-    for page in pages[share::shares]:
-        target = root / page.out_path
+def _make_range(start: int, stop: int) -> int:
+    """Render the pages and make the data files items[start:stop], straight into the staging folder."""
+    templates, info, items, root = _JOB  # type: ignore[misc]
+    env = environment(templates) if any(isinstance(x, Page) for x in items[start:stop]) else None
+    for item in items[start:stop]:
+        if isinstance(item, Page):
+            rel, body = str(item.out_path), render_page(env, info, item).encode("utf-8")
+        else:
+            rel, body = item.rel, item.make()
+        target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render_page(env, info, page).encode("utf-8"))
-    return len(pages[share::shares])
+        target.write_bytes(body)
+    return stop - start
 
 
 class Builder:
-    """Builds the site, and rebuilds it after a change re-rendering only what the change touches.
+    """Builds the site, and rebuilds it after a change remaking only what the change touches.
 
-    The first build renders every page (forked workers share the pages, one per
-    core). The builder then remembers each content file's hash, the templates'
-    and static files' hash, and each page's dependencies (`Page.deps`). A later
-    build reloads the content (a plan whose file, source and registries are
-    unchanged comes from the plan cache, checked), re-derives (diffs of unchanged
-    plan pairs come from the diff cache), and re-renders a page only when it is
-    new, its dependencies changed, or one of the files it depends on changed;
-    `site.yaml`, templates or static files changing re-renders every page. Pages
-    not re-rendered are hard-linked from the output folder into the new one, so
-    the write stays atomic. The data files, feeds, sitemap and search index are
-    made anew each time (they are whole-site files), unless the build is asked
-    for pages only (data=False, the editor's preview): then the last build's data
-    files and search index are kept as they were, until a build with data.
+    The first build renders every page and makes every data file, forked workers
+    sharing the work (one per core). The builder then remembers each content file's
+    hash, the templates' and static files' hash, and what each page and data file
+    depends on (`Page.deps`, `Output.deps`). A later build reloads the content (a
+    plan whose file, source and registries are unchanged comes from the plan cache,
+    checked), re-derives (diffs of unchanged plan pairs come from the diff cache),
+    and remakes a page or data file only when it is new, its dependencies changed, or
+    one of the files it depends on changed; `site.yaml`, templates or static files
+    changing re-renders every page. What is not remade is hard-linked from the output
+    folder into the new one, so the write stays atomic. Whole-site files (SQLite,
+    feeds, index.json, the all-plans files joined from the per-plan ones, the search
+    index) are made anew by every build with data; a build asked for pages only
+    (data=False, the editor's preview) keeps the last build's data files and search
+    index as they were, until a build with data.
     """
 
     def __init__(self, project: Project, *, drafts: bool = False, plans: PlanCache | None = None,
@@ -205,9 +224,12 @@ class Builder:
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._content: dict[str, bytes] | None = None  # of the last good build
         self._code: dict[str, bytes] | None = None
-        self._deps: dict[str, frozenset[str]] = {}  # out path -> deps of each page in the output now
+        self._deps: dict[str, frozenset[str] | None] = {}  # out path -> deps of each page and data file now
         self._data: set[str] = set()  # the data files and search index in the output now
+        self._data_content: dict[str, bytes] | None = None  # content as the data files in the output read it
+        self._files: set[str] | None = None  # every file in the output now
         self.rendered: set[str] = set()  # out paths of the pages the last build rendered
+        self.made: set[str] = set()  # out paths of the data files the last build made (not linked)
         self.builds = 0  # successful builds so far
         self.background_cleanup = background_cleanup  # serve: the old output is deleted after the swap
 
@@ -222,78 +244,122 @@ class Builder:
             changed = None  # everything
         else:
             changed = {k for k in content.keys() | self._content.keys() if content.get(k) != self._content.get(k)}
-        render, keep = [], []
-        for p in pages:
-            rel = str(p.out_path)
-            if changed is None or self._deps.get(rel) != p.deps or p.deps & changed \
-                    or not (project.out / rel).is_file():
-                render.append(p)
-            else:
-                keep.append(rel)
-        staging = Staging(project.out, project.static)
+
+        # The data files are as of the last build with data, which may be older than the pages.
+        data_changed = None if self._data_content is None else \
+            {k for k in content.keys() | self._data_content.keys() if content.get(k) != self._data_content.get(k)}
+
+        def stale(rel: str, deps: frozenset[str] | None, changed: set[str] | None) -> bool:
+            return (changed is None or deps is None or self._deps.get(rel, ()) != deps or bool(deps & changed)
+                    or not (project.out / rel).is_file())
+
+        outputs, joined = site_outputs(site, idx) if data else ([], [])
+        render = [p for p in pages if stale(str(p.out_path), p.deps, changed)]
+        make = [o for o in outputs if stale(o.rel, o.deps, data_changed)]
+        # A first build, or one after a template, static file or site.yaml changed, fills a new folder
+        # and swaps it in. A rebuild (sitegen serve) makes only what changed in a side folder, then moves
+        # each file into place and deletes what is gone: linking the thousands of unchanged files into
+        # a new folder, and deleting the old one, cost more than the rebuild itself at 1,000 plans.
+        patch = changed is not None and self._files is not None
+        staging = Staging(project.out, None if patch else project.static)
+        out = project.out
+
+        def read(rel: str) -> bytes:  # a file of the new output: made now, else kept from the last build
+            target = staging.root / rel
+            return (target if not patch or target.is_file() else out / rel).read_bytes()
+
+        files = {str(p.out_path) for p in pages} | {k for k in code if k.startswith("static/")}
         try:
-            self._render(site, render, staging.root)
-            for rel in keep:
-                staging.link(rel)
+            self._make(site, render, make, staging.root)
+            if not patch:
+                for rel in [str(p.out_path) for p in pages if not stale(str(p.out_path), p.deps, changed)] + \
+                        [o.rel for o in outputs if not stale(o.rel, o.deps, data_changed)]:
+                    staging.link(rel)
             for rel, body in iter_extra_files(project, site, idx, pages, data=False, sources=False):
                 staging.write(rel, body)
+                files.add(rel)
             for name in sorted({p.source.file for p in site.plans if p.source}):
                 rel, src = str(urls.output_path(urls.source(name))), f"sources/{name}"
-                if changed is not None and src not in changed and (project.out / rel).is_file():
-                    staging.link(rel)  # a published text, unchanged since the last build
+                files.add(rel)
+                if changed is not None and src not in changed and (out / rel).is_file():
+                    if not patch:
+                        staging.link(rel)  # a published text, unchanged since the last build
                 else:
                     staging.write(rel, (project.content / src).read_bytes())
             if data:
-                made = set()
-                for rel, body in iter_data_outputs(site, idx):
-                    staging.write(rel, body)
-                    made.add(rel)
+                for j in joined:  # the per-plan files are made (or kept) now
+                    staging.write_chunks(j.rel, j.chunks(read))
+                made = {o.rel for o in outputs} | {j.rel for j in joined}
             else:
-                made = {rel for rel in self._data if (project.out / rel).is_file()}
-                for rel in made:
-                    staging.link(rel)
-            if search and data:  # it reads the pages back from the staging folder
-                for rel, body in search_files(pages, _Overlay({}, staging.root)).items():
+                made = {rel for rel in self._data if (out / rel).is_file()}
+                if not patch:
+                    for rel in made:
+                        staging.link(rel)
+            if search and data:  # it reads the pages back from the new output
+                for rel, body in search_files(pages, _Overlay({}, read)).items():
                     staging.write(rel, body)
                     made.add(rel)
-            staging.commit(background_cleanup=self.background_cleanup)
+            files |= made
+            if patch:
+                staging.patch(self._files - files)  # type: ignore[operator]
+            else:
+                staging.commit(background_cleanup=self.background_cleanup)
         except BaseException:
             staging.abort()
             raise
+        self._files = files
         self._content, self._code = content, code
-        self._deps = {str(p.out_path): p.deps for p in pages}
+        if data:
+            self._data_content = content
+        deps: dict[str, frozenset[str] | None] = {str(p.out_path): p.deps for p in pages}
+        if data:
+            deps.update((o.rel, o.deps) for o in outputs)
+        else:  # the data files kept from the last build keep what they depend on
+            deps.update((rel, d) for rel, d in self._deps.items() if rel in made)
+        self._deps = deps
         self._data = made
         self.builds += 1
         self.rendered = {str(p.out_path) for p in render}
+        self.made = {o.rel for o in make}
         return _result(site, pages, left_out, len(render))
 
-    def _render(self, site: Site, pages: list[Page], root: Path) -> None:
+    def _make(self, site: Site, pages: list[Page], outputs: list[Output], root: Path) -> None:
         global _JOB
-        shares = self.workers if len(pages) >= PARALLEL_MIN_PAGES and _can_fork() else 1
-        _JOB = (self.project.templates, site.info, pages, root)
+        # The heavy data files first (SQLite takes seconds), so no worker is left with one at the end.
+        items: list[Page | Output] = sorted(outputs, key=lambda o: -o.weight) + pages
+        workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
+        _JOB = (self.project.templates, site.info, items, root)
         try:
-            if shares == 1:
-                _render_share(0, 1)
+            if workers == 1:
+                _make_range(0, len(items))
                 return
-            # Forked workers inherit the pages as they are (nothing is pickled but two ints);
-            # each writes its share straight into the staging folder.
-            with multiprocessing.get_context("fork").Pool(shares) as pool:
-                pool.starmap(_render_share, [(i, shares) for i in range(shares)])
+            # Forked workers inherit the items as they are (nothing is pickled but two ints a piece);
+            # each piece is written straight into the staging folder.
+            step = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+            pieces = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for _ in pool.imap_unordered(_star_make_range, pieces):
+                    pass
         finally:
             _JOB = None
 
 
-class _Overlay(Mapping):
-    """The files in memory, and the rendered pages read back from staging (what the search index reads)."""
+def _star_make_range(piece: tuple[int, int]) -> int:
+    return _make_range(*piece)
 
-    def __init__(self, files: dict[str, bytes], root: Path):
-        self.files, self.root = files, root
+
+class _Overlay(Mapping):
+    """The files in memory, and the rendered pages read back from the new output (what the search
+    index reads)."""
+
+    def __init__(self, files: dict[str, bytes], read: Callable[[str], bytes]):
+        self.files, self.read = files, read
 
     def __getitem__(self, rel: str) -> bytes:
         if rel in self.files:
             return self.files[rel]
         try:
-            return (self.root / rel).read_bytes()
+            return self.read(rel)
         except OSError:
             raise KeyError(rel) from None
 

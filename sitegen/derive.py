@@ -14,6 +14,20 @@ from .model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from .registry import Registry
 
 ROLE_CLASSES = ("lead", "shared", "support")
+# What a page or data file depends on, as content files relative to content/ (a rebuild
+# remakes an output when one of them changes).
+REGISTRY_FILES = frozenset({"districts.yaml", "agencies.yaml", "themes.yaml", "metrics.yaml", "site.yaml"})
+COMPARISONS_FILE = "comparisons.yaml"
+
+
+def plan_file(plan: Plan) -> str:
+    """The content file a plan comes from."""
+    return f"plans/{plan.key}.yaml"
+
+
+def diff_deps(spec: DiffSpec) -> frozenset[str]:
+    deps = REGISTRY_FILES | {plan_file(spec.old), plan_file(spec.new)}
+    return deps | {COMPARISONS_FILE} if spec.kind == "comparison" else deps
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,22 @@ from .outputs.sitemap import absolute
 from .pages import Page
 
 
+class _Environment(jinja2.Environment):
+    """Views are dicts: `m.text` looks the key up first. Jinja's own order tries the attribute
+    first and the key after a failed getattr, which was a fifth of rendering time at scale.
+    A key the dict lacks still falls back to Jinja's lookup (and StrictUndefined)."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         # Plan text is untrusted: escape everything unless a template says otherwise.
         autoescape=True,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .diagnostics import ContentError, Diagnostic
 from .faithful import missing_text, read_source
 from .faithful import squash as squash_source
+from .gcpause import paused
 from .load import Document, LoadError, display_path, load_file
 from .model import (
     SLUG_PATTERN,
@@ -68,7 +69,8 @@ def load_site(content: Path, cache: PlanCache | None = None) -> Loaded:
     """Load and check everything under content/, or raise ContentError with every problem.
     With a cache, a plan file checked before against the same registries and source is not
     parsed or checked again."""
-    return _Checker(Path(content), cache).run()
+    with paused():
+        return _Checker(Path(content), cache).run()
 
 
 def _sha(data: bytes) -> bytes:

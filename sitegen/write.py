@@ -42,6 +42,14 @@ class Staging:
         self._parent(target)
         target.write_bytes(data)
 
+    def write_chunks(self, rel: str, chunks) -> None:
+        """A big file written as it is made, never held whole in memory."""
+        target = self.root / rel
+        self._parent(target)
+        with open(target, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+
     def link(self, rel: str) -> None:
         """The current output's file, unchanged, into the new folder."""
         target = self.root / rel
@@ -57,6 +65,27 @@ class Staging:
         """Swap the new folder in; the old one is deleted after (in a thread if asked: a big
         site's old output takes seconds to delete, and nothing waits for it)."""
         _swap(self.root, self.out, background_cleanup)
+
+    def patch(self, gone: set[str]) -> None:
+        """Move every file made here into the output, in place of its old version, and delete the
+        files that are gone; each file is replaced atomically (a reader sees the old page or the new,
+        never half of one), and nothing in the output changes before everything was made."""
+        for dirpath, _, filenames in os.walk(self.root):
+            rel_dir = Path(dirpath).relative_to(self.root)
+            for name in filenames:
+                target = self.out / rel_dir / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(Path(dirpath) / name, target)
+        parents = set()
+        for rel in sorted(gone):
+            target = self.out / rel
+            target.unlink(missing_ok=True)
+            parents.add(target.parent)
+        for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):  # deepest first
+            while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -13,15 +13,18 @@ a downloaded file must still point at the site.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .. import urls
-from ..derive import Duty, Indexes
+from ..derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
 from ..diff import DiffSpec
 from ..model import Goal, Measure, Plan, Section, Site, Target
+from . import Joined, Output
 from .sitemap import absolute
 
 SCHEMA_VERSION = "1.0"
@@ -171,10 +174,10 @@ class Data:
             measure_id=m.id, number=m.number or "", label=m.label or "", section_path=path_text(trail),
             text=m.text, responsibility=m.responsibility or "", task_type=m.task_type.value if m.task_type else "",
             themes=LIST_SEPARATOR.join(m.themes), theme_names=LIST_SEPARATOR.join(self.themes[t].name for t in m.themes),
-            no_agency=m.no_agency,
+            no_agency=_flag(m.no_agency),
             agency_name=d.name if d else "", agency_kind=d.kind if d else "",
             agency_kind_label=self.kinds[d.kind].label if d else "", role=d.role if d else "",
-            role_class=d.role_class if d else "", former=d.former if d else "",
+            role_class=d.role_class if d else "", former=_flag(d.former) if d else "",
             url=self.url(urls.measure(plan.district, plan.year, m.id)),
             duty_url=self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id)) if d else "",
         )
@@ -212,27 +215,33 @@ class Data:
 
 # --- encoding ---------------------------------------------------------------------
 
+JSON_HEAD = '{"schema_version":"%s",' % SCHEMA_VERSION  # how every versioned file starts
+CSV_BOM = "\ufeff"
+
 
 def to_json(doc: dict) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact: with `indent`, Python's JSON encoder runs in Python, several times slower than
+    # the C one, and the files are for programs (any viewer pretty-prints them).
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _csv_head(columns: tuple[str, ...]) -> bytes:
+    return (CSV_BOM + ",".join(columns) + "\r\n").encode("utf-8")
 
 
 def to_csv(columns: tuple[str, ...], rows: Iterable[dict]) -> bytes:
     buf = io.StringIO()
+    buf.write(CSV_BOM)  # the BOM: Excel reads the file as UTF-8, not GBK
     # CRLF and quoting as RFC 4180 and Excel expect; text with line breaks stays in one quoted cell.
+    # csv writes None as an empty cell; the rows hold no other non-text value but numbers.
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
-    for row in rows:
-        w.writerow([_cell(row[c]) for c in columns])
-    return buf.getvalue().encode("utf-8-sig")  # the BOM: Excel reads the file as UTF-8, not GBK
+    w.writerows(map(operator.itemgetter(*columns), rows))
+    return buf.getvalue().encode("utf-8")
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def path(url: str) -> str:
@@ -248,56 +257,76 @@ def versioned(doc: dict) -> dict:
 
 def data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
                feeds: Iterable[str] = ()) -> dict[str, bytes]:
-    """Every data file except the SQLite one (see sqlite.py).
+    """Every data file except the SQLite one (see sqlite.py), made at once (what tests read).
 
     `diffs` is the hook for the diff engine: each record becomes its JSON file and an
     entry of index.json. `feeds` are the URLs of the Atom feeds, listed in index.json.
     """
-    return dict(iter_data_files(site, idx, diffs, feeds))
+    outputs, joined = data_outputs(site, idx, diffs, feeds)
+    files = {o.rel: o.make() for o in outputs}
+    for j in joined:
+        files[j.rel] = b"".join(j.chunks(files.__getitem__))
+    return files
 
 
-def iter_data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
-                    feeds: Iterable[str] = ()) -> Iterator[tuple[str, bytes]]:
-    """The data files one by one, so a build writes each as it is made instead of holding them all."""
+def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
+                 feeds: Iterable[str] = ()) -> tuple[list[Output], list[Joined]]:
+    """Every data file but SQLite, as outputs made on demand with what each depends on; the
+    whole-site files are joined from the per-plan ones."""
     data = Data(site, idx)
-    seen: set[str] = set()
-
-    def one(rel: str, body: bytes) -> tuple[str, bytes]:
-        # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
-        assert rel not in seen, f"two data files at {rel}"
-        seen.add(rel)
-        return rel, body
-
-    docs, all_rows, all_targets = [], [], []
+    out: list[Output] = []
+    plan_json, plan_csv, plan_targets = [], [], []
     for plan in data.plans:
         d, y = plan.district, plan.year
-        doc = data.plan_doc(plan)
-        rows, targets = data.measure_rows(plan), data.target_rows(plan)
-        yield one(path(urls.data_plan(d, y, "json")), to_json(versioned(doc)))
-        yield one(path(urls.data_plan(d, y, "csv")), to_csv(MEASURE_COLUMNS, rows))
-        yield one(path(urls.data_plan(d, y, "targets.csv")), to_csv(TARGET_COLUMNS, targets))
-        docs.append(doc)
-        all_rows += rows
-        all_targets += targets
-    yield one(path(urls.data_all("json")), to_json(versioned({"plans": docs})))
-    del docs
-    yield one(path(urls.data_all("csv")), to_csv(MEASURE_COLUMNS, all_rows))
-    del all_rows
-    yield one(path(urls.data_all("targets.csv")), to_csv(TARGET_COLUMNS, all_targets))
+        deps = REGISTRY_FILES | {plan_file(plan)}
+        rels = path(urls.data_plan(d, y, "json")), path(urls.data_plan(d, y, "csv")), \
+            path(urls.data_plan(d, y, "targets.csv"))
+        out += [Output(rels[0], functools.partial(_plan_json, data, plan), deps, 3),
+                Output(rels[1], functools.partial(_csv_of, MEASURE_COLUMNS, data.measure_rows, plan), deps, 2),
+                Output(rels[2], functools.partial(_csv_of, TARGET_COLUMNS, data.target_rows, plan), deps)]
+        plan_json.append(rels[0])
+        plan_csv.append(rels[1])
+        plan_targets.append(rels[2])
+    joined = [
+        Joined(path(urls.data_all("json")), tuple(plan_json), JSON_HEAD.encode() + b'"plans":[', b"]}\n",
+               skip=len(JSON_HEAD.encode()), trim=1, lead=b"{", sep=b","),
+        Joined(path(urls.data_all("csv")), tuple(plan_csv), _csv_head(MEASURE_COLUMNS), b"",
+               skip=len(_csv_head(MEASURE_COLUMNS))),
+        Joined(path(urls.data_all("targets.csv")), tuple(plan_targets), _csv_head(TARGET_COLUMNS), b"",
+               skip=len(_csv_head(TARGET_COLUMNS))),
+    ]
     for kind, by_district in idx.by_agency.items():
-        for district in by_district:
-            yield one(path(urls.data_duty(kind, district)), to_csv(MEASURE_COLUMNS, data.duty_rows(kind, district)))
+        for district, mentions in by_district.items():
+            deps = REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
+            out.append(Output(path(urls.data_duty(kind, district)),
+                              functools.partial(_csv_of, MEASURE_COLUMNS, data.duty_rows, kind, district), deps))
     for m in site.metrics:
-        yield one(path(urls.data_metric(m.slug)), to_csv(TARGET_COLUMNS, data.metric_rows(m.slug)))
+        out.append(Output(path(urls.data_metric(m.slug)),
+                          functools.partial(_csv_of, TARGET_COLUMNS, data.metric_rows, m.slug)))
     diffs = sorted(diffs, key=lambda r: r[0].url)
     for spec, doc in diffs:  # a document, or a function making it (a build makes one at a time)
-        yield one(path(spec.data_url), to_json(versioned(doc() if callable(doc) else doc)))
-    yield one(path(urls.data_index()), to_json(index(data, diffs, feeds)))
+        out.append(Output(path(spec.data_url), functools.partial(_versioned_json, doc), diff_deps(spec), 4))
+    out.append(Output(path(urls.data_index()), functools.partial(_index_json, data, diffs, tuple(feeds))))
+    rels = [o.rel for o in out] + [j.rel for j in joined]
+    # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.
+    assert len(rels) == len(set(rels)), "two data files at one path"
+    return out, joined
 
 
-def diff_files(diffs: Iterable[DiffRecord]) -> dict[str, bytes]:
-    """The hook for the diff engine: one JSON file per diff, its document as given."""
-    return {path(spec.data_url): to_json(versioned(doc)) for spec, doc in diffs}
+def _plan_json(data: Data, plan: Plan) -> bytes:
+    return to_json(versioned(data.plan_doc(plan)))
+
+
+def _csv_of(columns: tuple[str, ...], rows, *args) -> bytes:
+    return to_csv(columns, rows(*args))
+
+
+def _versioned_json(doc) -> bytes:
+    return to_json(versioned(doc() if callable(doc) else doc))
+
+
+def _index_json(data: Data, diffs: list[DiffRecord], feeds: tuple[str, ...]) -> bytes:
+    return to_json(index(data, diffs, feeds))
 
 
 def index(data: Data, diffs: list[DiffRecord], feeds: Iterable[str]) -> dict:

@@ -15,17 +15,22 @@ Dates are days in China, written as midnight UTC+8.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .. import urls
 from ..derive import Indexes
 from ..model import Plan, Site
+from . import Output
 from .data import ordered_plans
 from .sitemap import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TIMEZONE = "+08:00"
+# A reader needs what is new, not the archive: the newest entries only (as Hugo's rssLimit),
+# so a national site's feeds stay small.
+MAX_ENTRIES = 100
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,15 @@ def feed_list(site: Site, idx: Indexes) -> list[Feed]:
 
 
 def feed_files(site: Site, idx: Indexes) -> dict[str, bytes]:
+    return {o.rel: o.make() for o in feed_outputs(site, idx)}
+
+
+def feed_outputs(site: Site, idx: Indexes, feeds: list[Feed] | None = None) -> list[Output]:
+    """Each feed as an output made when asked (feeds list plans from anywhere: remade every build)."""
     every = ordered_plans(idx)
     latest = max((plan_updated(p) for p in every), default=dt.date(2000, 1, 1))
-    return {str(urls.output_path(f.url)): atom(site, idx, f, latest) for f in feed_list(site, idx)}
+    return [Output(str(urls.output_path(f.url)), functools.partial(atom, site, idx, f, latest))
+            for f in (feeds if feeds is not None else feed_list(site, idx))]
 
 
 def _x(text: str) -> str:
@@ -88,7 +99,7 @@ def atom(site: Site, idx: Indexes, feed: Feed, fallback: dt.date) -> bytes:
     base = site.info.base_url
     order = {p.key: i for i, p in enumerate(ordered_plans(idx))}
     # Newest first; ties in site order, so the bytes never depend on anything but the content.
-    entries = sorted(feed.plans, key=lambda p: (-plan_updated(p).toordinal(), order[p.key]))
+    entries = sorted(feed.plans, key=lambda p: (-plan_updated(p).toordinal(), order[p.key]))[:MAX_ENTRIES]
     updated = max((plan_updated(p) for p in entries), default=fallback)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -70,6 +70,10 @@ PAGE_SIZE = 4096
 
 
 def sqlite_file(site: Site, idx: Indexes) -> dict[str, bytes]:
+    return {str(urls.output_path(urls.data_all("sqlite"))): sqlite_bytes(site, idx)}
+
+
+def sqlite_bytes(site: Site, idx: Indexes) -> bytes:
     # Built in memory and serialised: no temporary file, so this stage stays off the disk.
     con = sqlite3.connect(":memory:")
     try:
@@ -78,58 +82,75 @@ def sqlite_file(site: Site, idx: Indexes) -> dict[str, bytes]:
         with con:
             _fill(con, Data(site, idx))
         con.execute("VACUUM")
-        return {str(urls.output_path(urls.data_all("sqlite"))): con.serialize()}
+        return con.serialize()
     finally:
         con.close()
 
 
-def _insert(con: sqlite3.Connection, table: str, row: dict) -> None:
-    con.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+class _Table:
+    """Rows of one table, inserted together (one executemany per plan, not one execute per row)."""
+
+    def __init__(self, name: str, columns: tuple[str, ...]):
+        self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.rows: list[tuple] = []
+
+    def flush(self, con: sqlite3.Connection) -> None:
+        con.executemany(self.sql, self.rows)
+        self.rows = []
+
+
+PLAN_COLUMNS = ("id", "position", "district", "district_name", "year", "title", "subtitle", "status", "issuer",
+                "date", "updated", "publicity", "follows", "shape", "source_file", "source_url", "notice", "intro",
+                "closing", "notes", "url", "json_url", "csv_url", "targets_csv_url")
+SECTION_COLUMNS = ("plan_id", "ref", "position", "parent_ref", "depth", "id", "number", "title", "text", "note",
+                   "path")
+GOAL_COLUMNS = ("plan_id", "id", "position", "section_ref", "number", "text", "url")
+MEASURE_COLUMNS = ("plan_id", "id", "position", "section_ref", "section_path", "number", "label", "text",
+                   "responsibility", "supporting", "task_type", "no_agency", "themes", "theme_names", "note", "url")
+DUTY_COLUMNS = ("plan_id", "measure_id", "position", "name", "role", "role_class", "kind", "kind_label", "former",
+                "duty_url")
+TARGET_COLUMNS = ("plan_id", "position", "owner_type", "owner_id", "metric", "metric_name", "value", "value_max",
+                  "unit", "words", "url", "qualifier", "scope")
 
 
 def _fill(con: sqlite3.Connection, data: Data) -> None:
-    _insert(con, "meta", {"key": "schema_version", "value": SCHEMA_VERSION})
-    _insert(con, "meta", {"key": "base_url", "value": data.base})
+    con.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("schema_version", SCHEMA_VERSION), ("base_url", data.base)])
+    tables = [_Table(n, c) for n, c in (("plans", PLAN_COLUMNS), ("sections", SECTION_COLUMNS),
+                                        ("goals", GOAL_COLUMNS), ("measures", MEASURE_COLUMNS),
+                                        ("duties", DUTY_COLUMNS), ("targets", TARGET_COLUMNS))]
+    plans, sections, goals, measures, duties, targets = (t.rows for t in tables)
     for position, plan in enumerate(data.plans, 1):
+        plans, sections, goals, measures, duties, targets = (t.rows for t in tables)
         pid, d, y = plan_id(plan), plan.district, plan.year
-        _insert(con, "plans", {
-            "id": pid, "position": position, "district": d, "district_name": data.idx.district_names[d], "year": y,
-            "title": plan.title, "subtitle": plan.subtitle, "status": plan.status.value, "issuer": plan.issuer,
-            "date": plan.date.isoformat() if plan.date else None,
-            "updated": plan.updated.isoformat() if plan.updated else None,
-            "publicity": plan.publicity, "follows": plan.follows, "shape": plan.shape,
-            "source_file": plan.source.file if plan.source else None,
-            "source_url": plan.source.url if plan.source else None,
-            "notice": plan.notice, "intro": plan.intro, "closing": plan.closing, "notes": plan.notes,
-            "url": data.url(urls.plan(d, y)), "json_url": data.url(urls.data_plan(d, y, "json")),
-            "csv_url": data.url(urls.data_plan(d, y, "csv")),
-            "targets_csv_url": data.url(urls.data_plan(d, y, "targets.csv"))})
+        plans.append((
+            pid, position, d, data.idx.district_names[d], y, plan.title, plan.subtitle, plan.status.value,
+            plan.issuer, plan.date.isoformat() if plan.date else None,
+            plan.updated.isoformat() if plan.updated else None, plan.publicity, plan.follows, plan.shape,
+            plan.source.file if plan.source else None, plan.source.url if plan.source else None,
+            plan.notice, plan.intro, plan.closing, plan.notes, data.url(urls.plan(d, y)),
+            data.url(urls.data_plan(d, y, "json")), data.url(urls.data_plan(d, y, "csv")),
+            data.url(urls.data_plan(d, y, "targets.csv"))))
         doc = data.plan_doc(plan)
         for i, e in enumerate(walk_sections(plan), 1):
             s = e.section
-            _insert(con, "sections", {"plan_id": pid, "ref": e.ref, "position": i, "parent_ref": e.parent,
-                                      "depth": len(e.trail), "id": s.id, "number": s.number, "title": s.title,
-                                      "text": s.text, "note": s.note, "path": path_text(e.trail)})
+            sections.append((pid, e.ref, i, e.parent, len(e.trail), s.id, s.number, s.title, s.text, s.note,
+                             path_text(e.trail)))
         for i, g in enumerate(doc["goals"], 1):
-            _insert(con, "goals", {"plan_id": pid, "id": g["id"], "position": i, "section_ref": g["section"],
-                                   "number": g["number"], "text": g["text"], "url": g["url"]})
+            goals.append((pid, g["id"], i, g["section"], g["number"], g["text"], g["url"]))
         by_row = {r["measure_id"]: r for r in data.measure_rows(plan)}
         for i, m in enumerate(doc["measures"], 1):
             row = by_row[m["id"]]
-            _insert(con, "measures", {
-                "plan_id": pid, "id": m["id"], "position": i, "section_ref": m["section"],
-                "section_path": row["section_path"], "number": m["number"], "label": m["label"], "text": m["text"],
-                "responsibility": m["responsibility"], "supporting": m["supporting"], "task_type": m["task_type"],
-                "no_agency": int(m["no_agency"]), "themes": row["themes"], "theme_names": row["theme_names"],
-                "note": m["note"], "url": m["url"]})
+            measures.append((pid, m["id"], i, m["section"], row["section_path"], m["number"], m["label"], m["text"],
+                             m["responsibility"], m["supporting"], m["task_type"], int(m["no_agency"]),
+                             row["themes"], row["theme_names"], m["note"], m["url"]))
             for j, a in enumerate(m["agencies"], 1):
-                _insert(con, "duties", {"plan_id": pid, "measure_id": m["id"], "position": j, "name": a["name"],
-                                        "role": a["role"], "role_class": a["role_class"], "kind": a["kind"],
-                                        "kind_label": a["kind_label"], "former": int(a["former"]),
-                                        "duty_url": a["duty_url"]})
+                duties.append((pid, m["id"], j, a["name"], a["role"], a["role_class"], a["kind"], a["kind_label"],
+                               int(a["former"]), a["duty_url"]))
         for i, t in enumerate(data.target_rows(plan), 1):
-            _insert(con, "targets", {"plan_id": pid, "position": i,
-                                     **{k: t[k] for k in ("owner_type", "owner_id", "metric", "metric_name", "value",
-                                                          "value_max", "unit", "words", "url")},
-                                     # absent is NULL here, an empty cell in the CSV
-                                     "qualifier": t["qualifier"] or None, "scope": t["scope"] or None})
+            # absent is NULL here, an empty cell in the CSV
+            targets.append((pid, i, t["owner_type"], t["owner_id"], t["metric"], t["metric_name"], t["value"],
+                            t["value_max"], t["unit"], t["words"], t["url"], t["qualifier"] or None,
+                            t["scope"] or None))
+        for t in tables:
+            t.flush(con)

@@ -10,18 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import urls
-from ..derive import Duty, Indexes, Placed
+from ..derive import REGISTRY_FILES, Duty, Indexes, Placed, plan_file
 from ..model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
 
-REGISTRY_FILES = frozenset({"districts.yaml", "agencies.yaml", "themes.yaml", "metrics.yaml", "site.yaml"})
 ROLE_LABELS = {"lead": "牵头/负责", "shared": "分工负责", "support": "配合"}
 _SUMMARY_END = re.compile(r"[，。；：,;:！？]")
 SUMMARY_CHARS = 24
-
-
-def plan_file(plan: Plan) -> str:
-    """The content file a plan comes from (a page's dependency)."""
-    return f"plans/{plan.key}.yaml"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .. import urls
 from ..diff import DiffSpec, PlanDiff
 from ..diff.model import AgencyChange, Change, Side, TargetChange, TargetSide
+from ..derive import COMPARISONS_FILE, diff_deps
 from .common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
 
 STATUS_LABELS = {"unchanged": "未变", "reworded": "改写", "moved": "移动", "added": "新增", "removed": "删去",
@@ -20,7 +21,6 @@ TARGET_LABELS = {"unchanged": "未变", "up": "提高", "down": "降低", "chang
                  "removed": "删去"}
 VERDICT_LABELS = {"better": "更好", "worse": "更差", "same": "持平"}
 MATCHED = ("reworded", "moved", "split", "merged", "unchanged")
-COMPARISONS_FILE = "comparisons.yaml"
 
 
 def diff_pages(lk: Lookups) -> list[Page]:
@@ -146,12 +146,10 @@ def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
 
 def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
     context = lambda: _diff_view(lk, spec, diff)  # noqa: E731
-    deps = REGISTRY_FILES | {plan_file(spec.old), plan_file(spec.new)}
     if spec.kind == "comparison":
-        deps |= {COMPARISONS_FILE}
         crumbs = (("首页", urls.home()), ("变化", urls.diffs()))
     else:
         crumbs = (("首页", urls.home()), (lk.district_name(spec.new.district), urls.district(spec.new.district)))
     description = f"{spec.title}：任务{_headline(diff)}；指标与责任单位的变化。"
-    return Page(spec.url, "diff.html", spec.title, description, context, frozenset(deps), crumbs=crumbs,
+    return Page(spec.url, "diff.html", spec.title, description, context, diff_deps(spec), crumbs=crumbs,
                 downloads=(("本页变化（JSON）", spec.data_url),))
