@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from . import urls
 from .derive import DiffCache, Indexes, derive
+from .filehash import file_digest
 from .gcpause import paused
 from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
@@ -172,7 +172,7 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
         dirnames.sort()
         for name in filenames:
             path = Path(dirpath) / name
-            out[path.relative_to(root).as_posix()] = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            out[path.relative_to(root).as_posix()] = file_digest(path)
     return out
 
 

@@ -81,19 +81,36 @@ class Indexes:
     diff_to: dict[str, DiffSpec]  # plan key -> the district diff that ends at that plan
 
 
+@dataclass(frozen=True)
+class _PlanParts:
+    """What one plan adds to the indexes (remembered, so a rebuild redoes only the edited plan)."""
+
+    placed: tuple[Placed, ...]
+    duties: tuple[tuple[str, tuple[Duty, ...]], ...]  # (measure id, its duties)
+    mentions: tuple[tuple[str, Mention], ...]  # (kind, mention)
+    themes: tuple[tuple[str, Placed], ...]
+    targets: tuple[PlacedTarget, ...]
+
+
 class DiffCache:
-    """Diffs by the two plan objects they compare (a plan cache hands back the same object for
-    an unchanged file), valid while the registries a diff reads are unchanged."""
+    """What derive made for each plan and each pair of plans, by the plan objects (a plan cache
+    hands back the same object for an unchanged file), valid while the registries are the same."""
 
     def __init__(self) -> None:
         self.registries: tuple | None = None
         self.entries: dict[tuple[int, int], tuple[Plan, Plan, PlanDiff]] = {}
+        self.parts: dict[int, tuple[Plan, _PlanParts]] = {}
         self.computed = 0
 
+    def check(self, site: Site) -> None:
+        registries = (site.agencies, site.metrics, site.themes, site.districts)
+        # Identity first: comparing the registries field by field takes most of a second at scale.
+        same = self.registries is not None and all(a is b for a, b in zip(self.registries, registries))
+        if not same and self.registries != registries:
+            self.entries, self.parts = {}, {}
+        self.registries = registries
+
     def get(self, old: Plan, new: Plan, site: Site) -> PlanDiff:
-        registries = (site.agencies, site.metrics, site.themes)
-        if self.registries != registries:
-            self.registries, self.entries = registries, {}
         hit = self.entries.get((id(old), id(new)))
         if hit is not None and hit[0] is old and hit[1] is new:
             return hit[2]
@@ -102,14 +119,40 @@ class DiffCache:
         self.entries[(id(old), id(new))] = (old, new, diff)
         return diff
 
-    def keep_only(self, pairs: set[tuple[int, int]]) -> None:
+    def plan_parts(self, plan: Plan, registry: Registry) -> _PlanParts:
+        hit = self.parts.get(id(plan))
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        parts = _plan_parts(plan, registry)
+        self.parts[id(plan)] = (plan, parts)
+        return parts
+
+    def keep_only(self, pairs: set[tuple[int, int]], plans: set[int]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in pairs}
+        self.parts = {k: v for k, v in self.parts.items() if k in plans}
+
+
+def _plan_parts(plan: Plan, registry: Registry) -> _PlanParts:
+    here = tuple(Placed(plan, m, trail + (s,)) for trail, s in plan.sections() for m in s.measures)
+    duties, mentions, themes, targets = [], [], [], []
+    for goal in plan.all_goals():
+        targets += [PlacedTarget(plan, t, goal, True) for t in goal.targets]
+    for p in here:
+        m = p.measure
+        ds = tuple(_duty(registry, ref, plan.district) for ref in m.agencies)
+        duties.append((m.id, ds))
+        mentions += [(duty.kind, Mention(p, duty)) for duty in _strongest_per_kind(ds)]
+        themes += [(theme, p) for theme in m.themes]
+        targets += [PlacedTarget(plan, t, m, False) for t in m.targets]
+    return _PlanParts(here, tuple(duties), tuple(mentions), tuple(themes), tuple(targets))
 
 
 def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     registry = Registry(site.agencies)
     order = {d.slug: i for i, d in enumerate(site.districts)}
     plans = sorted(site.plans, key=lambda p: (order.get(p.district, len(order)), p.year))
+    if cache is not None:
+        cache.check(site)
 
     by_district: dict[str, list[Plan]] = defaultdict(list)
     by_year: dict[int, list[Plan]] = defaultdict(list)
@@ -122,23 +165,21 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     for plan in plans:
         by_district[plan.district].append(plan)
         by_year[plan.year].append(plan)
-        here = tuple(Placed(plan, m, trail + (s,)) for trail, s in plan.sections() for m in s.measures)
-        placed[plan.key] = here
-        for goal in plan.all_goals():
-            by_metric_add(by_metric, plan, goal, True)
-        for p in here:
-            m = p.measure
-            ds = tuple(_duty(registry, ref, plan.district) for ref in m.agencies)
-            duties[(plan.key, m.id)] = ds
-            for duty in _strongest_per_kind(ds):
-                by_agency[duty.kind][plan.district].append(Mention(p, duty))
-            for theme in m.themes:
-                by_theme[theme].append(p)
-            by_metric_add(by_metric, plan, m, False)
+        parts = cache.plan_parts(plan, registry) if cache is not None else _plan_parts(plan, registry)
+        placed[plan.key] = parts.placed
+        key = plan.key
+        for mid, ds in parts.duties:
+            duties[(key, mid)] = ds
+        for kind, mention in parts.mentions:
+            by_agency[kind][plan.district].append(mention)
+        for theme, p in parts.themes:
+            by_theme[theme].append(p)
+        for pt in parts.targets:
+            by_metric[pt.target.metric].append(pt)
 
     specs = site_diffs(site)
     if cache is not None:
-        cache.keep_only({(id(s.old), id(s.new)) for s in specs})
+        cache.keep_only({(id(s.old), id(s.new)) for s in specs}, {id(p) for p in plans})
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
         plans_by_district={d: tuple(ps) for d, ps in by_district.items()},

@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .diagnostics import ContentError, Diagnostic
 from .faithful import missing_text, read_source
 from .faithful import squash as squash_source
+from .filehash import file_digest
 from .gcpause import paused
 from .load import Document, LoadError, display_path, load_file
 from .model import (
@@ -110,7 +111,7 @@ class PlanCache:
         source, source_sha = entry[2], entry[3]
         if source is not None:
             try:
-                if _sha((content / "sources" / source).read_bytes()) != source_sha:
+                if file_digest(content / "sources" / source) != source_sha:
                     return None
             except OSError:
                 return None
@@ -119,7 +120,7 @@ class PlanCache:
 
     def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> None:
         source = plan.source.file if plan.source else None
-        source_sha = _sha((content / "sources" / source).read_bytes()) if source else None
+        source_sha = file_digest(content / "sources" / source) if source else None
         self.entries[rel] = (sha, registries, source, source_sha, plan)
         self.dirty = True
 
@@ -262,7 +263,7 @@ class _Checker:
             rel = path.relative_to(self.content).as_posix()
             if registries_sha is not None:
                 try:
-                    sha = _sha(path.read_bytes())
+                    sha = file_digest(path)
                 except OSError:
                     sha = None
                 plan = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
