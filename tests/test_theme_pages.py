@@ -80,6 +80,7 @@ def test_a_district_theme_page_holds_exactly_that_districts_measures_latest_year
             # each measure links back to its place on the plan page
             assert {urls.measure(d, p.plan.year, p.measure.id) for p in mine} <= hrefs(html)
             assert urls.district(d) in hrefs(html) and urls.theme(t.slug) in hrefs(html)
+            assert urls.theme_district(t.slug, d) in hrefs(page(built, urls.district(d)))  # the district links it
 
 
 def test_theme_chips_lead_to_the_district_theme_page(built, site):
