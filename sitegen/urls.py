@@ -65,7 +65,7 @@ def duty_measure(kind: str, district: str, year: int, measure_id: str) -> str:
 
 
 def placed_anchor(district: str, year: int, measure_id: str) -> str:
-    """A measure's anchor on a page listing several plans (theme pages)."""
+    """A measure's anchor on a page listing several plans (a district's theme page)."""
     return f"{district}-{year}-{measure_id}"
 
 
@@ -74,7 +74,13 @@ def themes() -> str:
 
 
 def theme(slug: str) -> str:
+    """A theme's overview: the districts with tasks on it."""
     return f"/themes/{slug}/"
+
+
+def theme_district(slug: str, district: str) -> str:
+    """One district's tasks on a theme, every year (a theme page would be megabytes site-wide)."""
+    return f"{theme(slug)}{district}/"
 
 
 def metrics() -> str:

@@ -94,7 +94,10 @@ def test_plan_text_edit(site):
                  "diffs/hedong-01/2023-2024/index.html", "index.html", "districts/index.html"):
         assert page in rendered, page
     assert any(p.startswith("agencies/") and "/hedong-01/" in p for p in rendered)  # its agencies' duty pages
-    assert any(p.startswith("themes/") for p in rendered)
+    # A theme's overview counts every district's tasks; its district pages hold one district's only.
+    themes = [p.split("/") for p in rendered if p.startswith("themes/") and p != "themes/index.html"]
+    assert any(len(t) == 3 for t in themes)  # themes/<theme>/index.html
+    assert {t[2] for t in themes if len(t) == 4} == {DISTRICT}  # themes/<theme>/<district>/index.html
     # …and what it does not: other districts' plans, districts, duty pages, diffs; the other year.
     untouched = {p for p in before if ("futian-01" in p or p.startswith("years/2023/"))
                  and not p.startswith("compare/")}  # an editor comparison may pair hedong-01 with them

@@ -53,6 +53,7 @@ def test_every_page_kind_exists_for_the_published_plans(seed, site):
     expected += [urls.district(d.slug) for d in site.districts]
     expected += [urls.year(p.year) for p in site.plans]
     expected += [urls.theme(t.slug) for t in site.themes]
+    expected += [urls.theme_district(t, p.plan.district) for t, placed in idx.by_theme.items() for p in placed]
     expected += [urls.metric(m.slug) for m in site.metrics]
     for kind, by_district in idx.by_agency.items():
         expected.append(urls.agency_kind(kind))

@@ -22,9 +22,11 @@ def _upto(url: str, slug: str) -> str:
 
 
 def _district_prefixes(slug: str) -> list[str]:
-    # Every URL that has a district slug as a path segment; duty pages use a placeholder for the kind.
+    # Every URL that has a district slug as a path segment; duty and theme pages use a placeholder
+    # for the kind or theme.
     return [urls.district(slug), _upto(urls.plan(slug, _ANY_YEAR), slug),
-            _upto(urls.diff(slug, _ANY_YEAR, _ANY_YEAR + 1), slug), _upto(urls.duty(":kind", slug), slug)]
+            _upto(urls.diff(slug, _ANY_YEAR, _ANY_YEAR + 1), slug), _upto(urls.duty(":kind", slug), slug),
+            _upto(urls.theme_district(":theme", slug), slug)]
 
 
 def rules(site: Site) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Full-text search: a Pagefind index of the plan, duty and theme pages (docs/search.md).
+"""Full-text search: a Pagefind index of the plan, duty and district theme pages (docs/search.md).
 
 Pagefind's extended build (from PyPI, offline) indexes a *copy* of each
 searchable page made for the index only; the published HTML is not changed.
@@ -95,15 +95,15 @@ def _measures(value) -> Iterable[dict]:
 
 
 def _heading(m: dict, page_kind: str) -> str:
-    """A measure's sub-result title: where it is (on pages of several plans), its number, its first phrase."""
+    """A measure's sub-result title: its year (on pages of several plans of one district), number, first phrase."""
     first = m["paragraphs"][0] if m["paragraphs"] else ""
     what = m["label"] or summary(first)
-    where = {"theme": f"{m['district_name']} {m['year']}年 · ", "duty": f"{m['year']}年 · "}.get(page_kind, "")
+    where = f"{m['year']}年 · " if page_kind in ("theme", "duty") else ""
     return f"{where}{m['number']}{what}"
 
 
 def _kind(page: Page) -> str:
-    return {"plan.html": "plan", "duty.html": "duty", "theme.html": "theme"}.get(page.template, "page")
+    return {"plan.html": "plan", "duty.html": "duty", "theme_district.html": "theme"}.get(page.template, "page")
 
 
 _KIND_LABELS = {"plan": "计划", "duty": "单位职责", "theme": "主题", "page": "页面"}

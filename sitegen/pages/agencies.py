@@ -12,9 +12,7 @@ from collections import defaultdict
 from .. import urls
 from ..derive import ROLE_CLASSES, Mention
 from .common import (ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, duty_view, measure_view, plan_file,
-                     role_counts, site_feed, summary)
-
-LIST_SUMMARY_CHARS = 60
+                     role_counts, site_feed, year_span)
 
 
 def agency_pages(lk: Lookups) -> list[Page]:
@@ -46,26 +44,23 @@ def _index(lk: Lookups) -> Page:
 
 
 def _kind_view(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> dict:
+    # One row per district, counts only: the tasks themselves are on the duty pages, so the
+    # page stays a table at a thousand plans and lists no task text.
     k = lk.kinds[kind]
-    rows, lists = [], []
+    rows = []
     for district, mentions in by_district.items():
         by_year = defaultdict(list)
         for m in mentions:
             by_year[m.placed.plan.year].append(m)
-        for year, ms in sorted(by_year.items(), reverse=True):
-            rows.append({"district": lk.district_name(district), "name": k.instance_name(district), "year": year,
-                         "url": urls.duty(kind, district), "total": len(ms), **role_counts(ms)})
-            lists.append({
-                "title": f"{lk.district_name(district)} {year}年", "url": urls.duty(kind, district),
-                "measures": [{"text": summary(m.placed.measure.text, LIST_SUMMARY_CHARS),
-                              "url": urls.duty_measure(kind, district, year, m.placed.measure.id),
-                              "role": m.duty.role, "role_class": m.duty.role_class} for m in ms],
-            })
+        latest = max(by_year)
+        ms = by_year[latest]
+        rows.append({"district": lk.district_name(district), "name": k.instance_name(district),
+                     "url": urls.duty(kind, district), "years": year_span(by_year), "latest_year": latest,
+                     "total": len(ms), **role_counts(ms)})
     every = [m for ms in by_district.values() for m in ms]
-    context = {"kind": {"label": k.label, "name": k.name, "collective": k.collective,
-                        "aliases": list(k.aliases), "former": list(k.former)},
-               "rows": rows, "lists": lists, "total": len(every), **role_counts(every)}
-    return context
+    return {"kind": {"label": k.label, "name": k.name, "collective": k.collective,
+                     "aliases": list(k.aliases), "former": list(k.former)},
+            "rows": rows, "total": len(every), **role_counts(every)}
 
 
 def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:

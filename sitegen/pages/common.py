@@ -29,7 +29,7 @@ class Page:
     context: dict | Callable[[], dict] = field(hash=False, compare=False)
     deps: frozenset[str] = frozenset()  # content files (relative to content/) this page reads
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, url) above the page, home first
-    searchable: bool = False  # indexed for search (plan, duty and theme pages)
+    searchable: bool = False  # indexed for search (plan, duty and a district's theme pages)
     alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
     downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
 
@@ -93,6 +93,19 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     """The first phrase of a text, for a heading the plan leaves untitled."""
     first = _SUMMARY_END.split(text.strip(), 1)[0]
     return first if len(first) <= limit else first[:limit] + "…"
+
+
+def year_span(years) -> str:
+    """The years something appears in, short enough for a table cell on a phone:
+    2024年, 2015–2024年, 2018、2020年, or 2012–2024年（其中 6 年） when a long run has gaps."""
+    ys = sorted(set(years))
+    if len(ys) == 1:
+        return f"{ys[0]}年"
+    if ys[-1] - ys[0] + 1 == len(ys):
+        return f"{ys[0]}–{ys[-1]}年"
+    if len(ys) <= 3:
+        return "、".join(map(str, ys)) + "年"
+    return f"{ys[0]}–{ys[-1]}年（其中 {len(ys)} 年）"
 
 
 def section_label(plan: Plan, section: Section) -> str:
@@ -166,7 +179,8 @@ def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: st
         "task_type": m.task_type.value if m.task_type else "",
         "no_agency": m.no_agency,
         "duties": [duty_view(lk, plan.district, d) for d in lk.idx.duties[(plan.key, m.id)]],
-        "themes": [{"name": lk.themes[t].name, "url": urls.theme(t)} for t in m.themes],
+        # a theme chip leads to this district's tasks on the theme (its overview is one crumb up)
+        "themes": [{"name": lk.themes[t].name, "url": urls.theme_district(t, plan.district)} for t in m.themes],
         "targets": [target_view(lk, t) for t in m.targets],
         "note": m.note or "",
         "permalink": permalink,

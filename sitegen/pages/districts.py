@@ -1,4 +1,4 @@
-"""District pages: a district's plans as a timeline, its targets across years, its agencies."""
+"""District pages: a district's plans as a timeline, its targets across years, its agencies, its themes."""
 
 from __future__ import annotations
 
@@ -35,12 +35,20 @@ def _district(lk: Lookups, d) -> Page:
             agencies.append({"name": k.instance_name(d.slug), "kind": k.label, "url": urls.duty(kind, d.slug),
                              "collective": k.collective, "total": len(mentions), **counts})
     agencies.sort(key=lambda a: (-a["lead"], -a["total"], a["name"]))
+    on_theme: dict[str, int] = {}
+    for plan in plans:
+        for placed in lk.idx.placed[plan.key]:
+            for t in placed.measure.themes:
+                on_theme[t] = on_theme.get(t, 0) + 1
+    themes = [{"name": t.name, "url": urls.theme_district(t.slug, d.slug), "total": on_theme[t.slug]}
+              for t in lk.site.themes if t.slug in on_theme]  # registry order
     context = {
         "district": {"name": d.name, "city": d.city or ""},
         "plans": [plan_summary(lk, p) for p in plans],
         "years": years,
         "targets": target_matrix(lk, targets, lambda pt: pt.plan.year, years),
         "agencies": agencies,
+        "themes": themes,
     }
     return Page(urls.district(d.slug), "district.html", f"{d.city or ''}{d.name}",
                 f"{d.name}历年食品安全监管计划、指标和各单位职责。", context,

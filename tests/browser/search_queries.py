@@ -20,12 +20,13 @@ class Query(NamedTuple):
 
 QUERIES = [
     # two-character terms
-    Query("抽检", "/themes/sampling/", None, "two characters; the sampling theme"),
-    Query("冷链", "/themes/imports-cold-chain/", None, "two characters; the imports and cold-chain theme"),
+    Query("抽检", "/themes/sampling/hedong/", None, "two characters; the sampling theme (one district's page)"),
+    Query("冷链", "/themes/imports-cold-chain/wuqing/", None,
+          "two characters; the imports and cold-chain theme (one district's page)"),
     Query("区政府", "/agencies/district-government/hongqiao/", None, "an agency's short name (alias of 区人民政府)"),
     # terms and phrases of one task
     Query("明厨亮灶", "/plans/hongqiao/2020/", "school-transparent-kitchens", "four characters no dictionary holds"),
-    Query("校园食品安全", "/themes/school-food/", None, "a theme's name, typed as one word"),
+    Query("校园食品安全", "/themes/school-food/hongqiao/", None, "a theme's name, typed as one word"),
     Query("放心肉菜超市", "/plans/futian/2023/", "trusted-supermarkets", "a task's phrase"),
     Query("小饭桌", "/plans/jizhou/2018/", "school-food-safety", "a colloquial term inside a long task"),
     Query("农药残留", "/plans/hedong/2024/", "drug-residue-campaign", "a technical term"),
