@@ -95,7 +95,7 @@ def _render(project: Project, drafts: bool = False) -> tuple[dict[str, bytes], B
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
     files.update(extra_files(project, site, idx, pages))
-    return files, _result(site, pages, left_out, len(pages)), pages
+    return files, _result(site, idx, pages, left_out, len(pages)), pages
 
 
 def _prepare(project: Project, drafts: bool, plans: PlanCache | None = None, diffs: DiffCache | None = None):
@@ -108,8 +108,8 @@ def _prepare(project: Project, drafts: bool, plans: PlanCache | None = None, dif
     return site, idx, pages, left_out
 
 
-def _result(site: Site, pages: list[Page], left_out: int, rendered: int) -> BuildResult:
-    measures = sum(len(p.measures()) for p in site.plans)
+def _result(site: Site, idx: Indexes, pages: list[Page], left_out: int, rendered: int) -> BuildResult:
+    measures = sum(len(placed) for placed in idx.placed.values())
     return BuildResult(len(site.plans), measures, len(pages), left_out, rendered)
 
 
@@ -178,13 +178,12 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
 
 PARALLEL_MIN_ITEMS = 64  # below this, starting workers costs more than it saves
 CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
-_JOB: tuple | None = None  # what forked workers make: (templates, info, items, staging root)
+_JOB: tuple | None = None  # what forked workers make: (environment, info, items, staging root)
 
 
 def _make_range(start: int, stop: int) -> int:
     """Render the pages and make the data files items[start:stop], straight into the staging folder."""
-    templates, info, items, root = _JOB  # type: ignore[misc]
-    env = environment(templates) if any(isinstance(x, Page) for x in items[start:stop]) else None
+    env, info, items, root = _JOB  # type: ignore[misc]
     for item in items[start:stop]:
         if isinstance(item, Page):
             rel, body = str(item.out_path), render_page(env, info, item).encode("utf-8")
@@ -228,6 +227,7 @@ class Builder:
         self._data: set[str] = set()  # the data files and search index in the output now
         self._data_content: dict[str, bytes] | None = None  # content as the data files in the output read it
         self._files: set[str] | None = None  # every file in the output now
+        self._env = None  # the Jinja environment, while the templates are unchanged
         self.rendered: set[str] = set()  # out paths of the pages the last build rendered
         self.made: set[str] = set()  # out paths of the data files the last build made (not linked)
         self.builds = 0  # successful builds so far
@@ -240,6 +240,8 @@ class Builder:
         code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates).items()},
                 **{"static/" + k: v for k, v in _hash_tree(project.static).items()}}
         site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs)
+        if self._code != code:
+            self._env = None
         if self._content is None or self._code != code or content.get("site.yaml") != self._content.get("site.yaml"):
             changed = None  # everything
         else:
@@ -249,9 +251,16 @@ class Builder:
         data_changed = None if self._data_content is None else \
             {k for k in content.keys() | self._data_content.keys() if content.get(k) != self._data_content.get(k)}
 
+        # What the output holds: as the last build left it (one set lookup a file, not a stat), unless
+        # the folder went away since.
+        present = self._files if self._files is not None and project.out.is_dir() else None
+
+        def exists(rel: str) -> bool:
+            return rel in present if present is not None else (project.out / rel).is_file()
+
         def stale(rel: str, deps: frozenset[str] | None, changed: set[str] | None) -> bool:
             return (changed is None or deps is None or self._deps.get(rel, ()) != deps or bool(deps & changed)
-                    or not (project.out / rel).is_file())
+                    or not exists(rel))
 
         outputs, joined = site_outputs(site, idx) if data else ([], [])
         render = [p for p in pages if stale(str(p.out_path), p.deps, changed)]
@@ -260,7 +269,7 @@ class Builder:
         # and swaps it in. A rebuild (sitegen serve) makes only what changed in a side folder, then moves
         # each file into place and deletes what is gone: linking the thousands of unchanged files into
         # a new folder, and deleting the old one, cost more than the rebuild itself at 1,000 plans.
-        patch = changed is not None and self._files is not None
+        patch = changed is not None and present is not None
         staging = Staging(project.out, None if patch else project.static)
         out = project.out
 
@@ -281,7 +290,7 @@ class Builder:
             for name in sorted({p.source.file for p in site.plans if p.source}):
                 rel, src = str(urls.output_path(urls.source(name))), f"sources/{name}"
                 files.add(rel)
-                if changed is not None and src not in changed and (out / rel).is_file():
+                if changed is not None and src not in changed and exists(rel):
                     if not patch:
                         staging.link(rel)  # a published text, unchanged since the last build
                 else:
@@ -291,7 +300,7 @@ class Builder:
                     staging.write_chunks(j.rel, j.chunks(read))
                 made = {o.rel for o in outputs} | {j.rel for j in joined}
             else:
-                made = {rel for rel in self._data if (out / rel).is_file()}
+                made = {rel for rel in self._data if exists(rel)}
                 if not patch:
                     for rel in made:
                         staging.link(rel)
@@ -321,14 +330,20 @@ class Builder:
         self.builds += 1
         self.rendered = {str(p.out_path) for p in render}
         self.made = {o.rel for o in make}
-        return _result(site, pages, left_out, len(render))
+        return _result(site, idx, pages, left_out, len(render))
 
     def _make(self, site: Site, pages: list[Page], outputs: list[Output], root: Path) -> None:
         global _JOB
         # The heavy data files first (SQLite takes seconds), so no worker is left with one at the end.
         items: list[Page | Output] = sorted(outputs, key=lambda o: -o.weight) + pages
         workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
-        _JOB = (self.project.templates, site.info, items, root)
+        if self._env is None:
+            # One environment a session, its templates compiled before the fork: every worker and
+            # every rebuild uses them as they are (compiling them is a good part of a small rebuild).
+            self._env = environment(self.project.templates)
+            for name in self._env.list_templates(extensions=["html"]):
+                self._env.get_template(name)
+        _JOB = (self._env, site.info, items, root)
         try:
             if workers == 1:
                 _make_range(0, len(items))

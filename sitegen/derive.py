@@ -79,6 +79,10 @@ class Indexes:
     neighbours: dict[str, tuple[Plan | None, Plan | None]]  # plan key -> (previous, next) of its district
     diffs: tuple[tuple[DiffSpec, PlanDiff], ...]  # consecutive plans of each district, then comparisons
     diff_to: dict[str, DiffSpec]  # plan key -> the district diff that ends at that plan
+    # kind -> district -> the plans naming the kind, and theme -> district -> the plans with the
+    # theme: what a page of that kind or theme depends on, without a walk over every mention
+    plans_by_agency: dict[str, dict[str, tuple[Plan, ...]]]
+    plans_by_theme: dict[str, dict[str, tuple[Plan, ...]]]
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,8 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     by_agency: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
     by_theme: dict[str, list[Placed]] = defaultdict(list)
     by_metric: dict[str, list[PlacedTarget]] = defaultdict(list)
+    plans_by_agency: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
+    plans_by_theme: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
 
     for plan in plans:
         by_district[plan.district].append(plan)
@@ -176,6 +182,10 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
             by_theme[theme].append(p)
         for pt in parts.targets:
             by_metric[pt.target.metric].append(pt)
+        for kind in dict.fromkeys(kind for kind, _ in parts.mentions):
+            plans_by_agency[kind][plan.district].append(plan)
+        for theme in dict.fromkeys(theme for theme, _ in parts.themes):
+            plans_by_theme[theme][plan.district].append(plan)
 
     specs = site_diffs(site)
     if cache is not None:
@@ -195,6 +205,8 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
         diffs=tuple((spec, cache.get(spec.old, spec.new, site) if cache else diff_plans(spec.old, spec.new, site))
                     for spec in specs),
         diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
+        plans_by_agency={k: {d: tuple(ps) for d, ps in v.items()} for k, v in plans_by_agency.items()},
+        plans_by_theme={t: {d: tuple(ps) for d, ps in v.items()} for t, v in plans_by_theme.items()},
     )
 
 

@@ -180,6 +180,7 @@ class _Checker:
         self.content = content
         self.diags: list[Diagnostic] = []
         self.cache = cache
+        self._plan_files: list[Path] | None = None
 
     def error(self, doc: Document, loc, message: str, hint: str = "", *, key: bool = False, code: str) -> None:
         self.diags.append(doc.diag(tuple(loc), message, hint, key=key, code=code))
@@ -388,10 +389,11 @@ class _Checker:
         return {(p.parent.name, int(p.stem)) for p in self.plan_files() if p.stem.isdigit()}
 
     def plan_files(self) -> list[Path]:
-        root = self.content / "plans"
-        if not root.is_dir():
-            return []
-        return sorted(p for p in root.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file())
+        if self._plan_files is None:  # listed once a run: three checks ask
+            root = self.content / "plans"
+            self._plan_files = sorted(p for p in root.rglob("*") if p.suffix in PLAN_SUFFIXES and p.is_file()) \
+                if root.is_dir() else []
+        return self._plan_files
 
     # -- stage 2: cross-checks ---------------------------------------------------
 

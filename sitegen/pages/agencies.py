@@ -23,11 +23,17 @@ def agency_pages(lk: Lookups) -> list[Page]:
     return pages
 
 
-def _deps(mentions) -> frozenset[str]:
-    return REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
+def _deps(plans) -> frozenset[str]:
+    return REGISTRY_FILES | {plan_file(p) for p in plans}
 
 
 def _index(lk: Lookups) -> Page:
+    every = {id(p): p for v in lk.idx.plans_by_agency.values() for ps in v.values() for p in ps}
+    return Page(urls.agencies(), "agencies.html", "责任单位", "各类责任单位在各区计划中牵头、分工和配合的任务。",
+                lambda: _index_view(lk), _deps(every.values()), crumbs=(("首页", urls.home()),))
+
+
+def _index_view(lk: Lookups) -> dict:
     groups = {False: [], True: []}
     for k in lk.site.agencies:
         by_district = lk.idx.by_agency.get(k.slug)
@@ -37,10 +43,7 @@ def _index(lk: Lookups) -> Page:
         groups[k.collective].append({"label": k.label, "name": k.name, "url": urls.agency_kind(k.slug),
                                      "districts": len(by_district), "total": len(mentions),
                                      **role_counts(mentions)})
-    context = {"kinds": groups[False], "collective": groups[True]}
-    every = [m for v in lk.idx.by_agency.values() for ms in v.values() for m in ms]
-    return Page(urls.agencies(), "agencies.html", "责任单位", "各类责任单位在各区计划中牵头、分工和配合的任务。",
-                context, _deps(every), crumbs=(("首页", urls.home()),))
+    return {"kinds": groups[False], "collective": groups[True]}
 
 
 def _kind_view(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> dict:
@@ -65,7 +68,7 @@ def _kind_view(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...
 
 def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:
     k = lk.kinds[kind]
-    every = [m for ms in by_district.values() for m in ms]
+    every = [p for ps in lk.idx.plans_by_agency[kind].values() for p in ps]
     context = lambda: _kind_view(lk, kind, by_district)  # noqa: E731
     return Page(urls.agency_kind(kind), "agency_kind.html", f"{k.label}（各区）",
                 f"各区{k.name}在食品安全监管计划中承担的任务：牵头、分工负责与配合。", context, _deps(every),
@@ -126,7 +129,8 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
     context = lambda: _duty_view(lk, kind, district, mentions)  # noqa: E731
     dname = lk.district_name(district)
     return Page(urls.duty(kind, district), "duty.html", f"{agency_title(dname, name)}的职责",
-                f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context, _deps(mentions),
+                f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context,
+                _deps(lk.idx.plans_by_agency[kind][district]),
                 crumbs=(("首页", urls.home()), ("责任单位", urls.agencies()), (k.label, urls.agency_kind(kind))),
                 searchable=True, downloads=(("本页任务（CSV）", urls.data_duty(kind, district)),),
                 alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))

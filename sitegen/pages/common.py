@@ -5,6 +5,7 @@ Views are plain dicts of display-ready values, so templates only loop and print.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ class Page:
     alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
     downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
 
-    @property
+    @functools.cached_property
     def out_path(self):
         return urls.output_path(self.url)
 
@@ -53,6 +54,7 @@ class Lookups:
     metrics: dict[str, Metric]
     diff_by_url: dict  # diff page URL -> (spec, diff): one lookup per duty page, not a scan of all diffs
     comparisons_by_plan: dict[str, list]  # plan key -> the comparison specs it is part of
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # groupings made on first use
 
     @classmethod
     def of(cls, site: Site, idx: Indexes) -> Lookups:
@@ -64,6 +66,17 @@ class Lookups:
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
                    {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics},
                    {spec.url: (spec, d) for spec, d in idx.diffs}, comparisons)
+
+    def targets_by(self, what: str) -> dict:
+        """Every placed target grouped by its plan's "district" or "year", each group in
+        by_metric order; made once, when a page first needs it (one scan, not one per page)."""
+        if what not in self._memo:
+            groups: dict = {}
+            for ts in self.idx.by_metric.values():
+                for pt in ts:
+                    groups.setdefault(getattr(pt.plan, what), []).append(pt)
+            self._memo[what] = groups
+        return self._memo[what]
 
     def district_diff(self, plan_key: str):
         """The (spec, diff) of a plan against its district's previous plan, or None."""

@@ -24,8 +24,17 @@ def _index(lk: Lookups) -> Page:
 
 def _district(lk: Lookups, d) -> Page:
     plans = lk.idx.plans_by_district.get(d.slug, ())
+    return Page(urls.district(d.slug), "district.html", f"{d.city or ''}{d.name}",
+                f"{d.name}历年食品安全监管计划、指标和各单位职责。", lambda: _district_view(lk, d, plans),
+                REGISTRY_FILES | {plan_file(p) for p in plans},
+                crumbs=(("首页", urls.home()), ("各区", urls.districts())),
+                downloads=tuple((f"{p.year}年 {label}", url) for p in plans for label, url in plan_downloads(p)),
+                alternates=(site_feed(), (ATOM, f"{d.name}的计划更新", urls.feed_district(d.slug))))
+
+
+def _district_view(lk: Lookups, d, plans) -> dict:
     years = [p.year for p in plans]
-    targets = [pt for ts in lk.idx.by_metric.values() for pt in ts if pt.plan.district == d.slug]
+    targets = lk.targets_by("district").get(d.slug, [])
     agencies = []
     for kind, by_district in lk.idx.by_agency.items():
         mentions = by_district.get(d.slug)
@@ -50,9 +59,4 @@ def _district(lk: Lookups, d) -> Page:
         "agencies": agencies,
         "themes": themes,
     }
-    return Page(urls.district(d.slug), "district.html", f"{d.city or ''}{d.name}",
-                f"{d.name}历年食品安全监管计划、指标和各单位职责。", context,
-                REGISTRY_FILES | {plan_file(p) for p in plans},
-                crumbs=(("首页", urls.home()), ("各区", urls.districts())),
-                downloads=tuple((f"{p.year}年 {label}", url) for p in plans for label, url in plan_downloads(p)),
-                alternates=(site_feed(), (ATOM, f"{d.name}的计划更新", urls.feed_district(d.slug))))
+    return context

@@ -30,7 +30,8 @@ def theme_pages(lk: Lookups) -> list[Page]:
         context = (lambda t, by_district: lambda: _overview_view(lk, t, by_district))(t, by_district)
         pages.append(Page(urls.theme(t.slug), "theme.html", f"主题：{t.name}",
                           f"各区食品安全监管计划中关于“{t.name}”的任务：按地区浏览。", context,
-                          REGISTRY_FILES | {plan_file(p.plan) for p in placed},
+                          REGISTRY_FILES | {plan_file(p) for ps in lk.idx.plans_by_theme[t.slug].values()
+                                            for p in ps} if placed else REGISTRY_FILES,
                           crumbs=(("首页", urls.home()), ("主题", urls.themes())),
                           # all tasks in one file; its `themes` column selects this theme's rows
                           downloads=(download,)))
@@ -40,7 +41,7 @@ def theme_pages(lk: Lookups) -> list[Page]:
             pages.append(Page(urls.theme_district(t.slug, district), "theme_district.html",
                               f"{dname} · 主题：{t.name}",
                               f"{dname}历年食品安全监管计划中关于“{t.name}”的任务。", context,
-                              REGISTRY_FILES | {plan_file(p.plan) for p in here},
+                              REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_theme[t.slug][district]},
                               crumbs=(("首页", urls.home()), ("主题", urls.themes()), (t.name, urls.theme(t.slug))),
                               searchable=True, downloads=(download,)))
     return pages

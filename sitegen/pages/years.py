@@ -16,16 +16,20 @@ def year_pages(lk: Lookups) -> list[Page]:
 
 
 def _year(lk: Lookups, year: int, plans) -> Page:
+    return Page(urls.year(year), "year.html", f"{year}年", f"{year}年各区食品安全监管计划及其指标。",
+                lambda: _year_view(lk, year, plans),
+                REGISTRY_FILES | {plan_file(p) for p in plans},
+                crumbs=(("首页", urls.home()), ("年度", urls.years())),
+                downloads=tuple((f"{lk.district_name(p.district)} {label}", url) for p in plans
+                                for label, url in plan_downloads(p)))
+
+
+def _year_view(lk: Lookups, year: int, plans) -> dict:
     districts = [p.district for p in plans]
-    targets = [pt for ts in lk.idx.by_metric.values() for pt in ts if pt.plan.year == year]
-    context = {
+    targets = lk.targets_by("year").get(year, [])
+    return {
         "year": year,
         "plans": [plan_summary(lk, p) for p in plans],
         "columns": [lk.district_name(d) for d in districts],
         "targets": target_matrix(lk, targets, lambda pt: pt.plan.district, districts),
     }
-    return Page(urls.year(year), "year.html", f"{year}年", f"{year}年各区食品安全监管计划及其指标。", context,
-                REGISTRY_FILES | {plan_file(p) for p in plans},
-                crumbs=(("首页", urls.home()), ("年度", urls.years())),
-                downloads=tuple((f"{lk.district_name(p.district)} {label}", url) for p in plans
-                                for label, url in plan_downloads(p)))
