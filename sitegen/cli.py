@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -57,6 +58,25 @@ content_option = click.option("--content", type=click.Path(file_okay=False, path
                               help="content folder (default: ./content)")
 format_option = click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
                              help="how to print problems: text, GitHub annotations, or JSON")
+
+
+_QUICK_EXIT = {"validate", "build"}  # commands that start no thread that must finish
+
+
+def run() -> None:
+    """The console script. After `validate` or `build` the process ends without freeing its heap
+    one object at a time: a thousand plans' records take about a second to free, for nothing
+    (mypy's fast exit does the same). Other commands exit as usual."""
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    if len(sys.argv) > 1 and sys.argv[1] in _QUICK_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

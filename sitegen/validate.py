@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
+import multiprocessing
+import os
 import pickle
 import types
 import typing
@@ -70,8 +73,55 @@ def load_site(content: Path, cache: PlanCache | None = None) -> Loaded:
     """Load and check everything under content/, or raise ContentError with every problem.
     With a cache, a plan file checked before against the same registries and source is not
     parsed or checked again."""
+    content = Path(content)
     with paused():
-        return _Checker(Path(content), cache).run()
+        # Without a cache the parallel check still pays: it fills a cache for this run only.
+        cache = cache if cache is not None else PlanCache()
+        _check_in_parallel(content, cache)
+        return _Checker(content, cache).run()
+
+
+PARALLEL_MIN_PLANS = 64  # below this, starting workers costs more than it saves
+
+
+def _check_in_parallel(content: Path, cache: PlanCache) -> None:
+    """Check the plan files the cache does not hold yet on every core, into the cache; the run
+    that follows then takes them from it, and only cross-file checks (and plans with problems,
+    whose messages it makes itself) are left for one core. Each worker checks its share of the
+    files as a whole run would, against the same registries and sources."""
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    try:
+        registries = _sha(b"\0".join((content / n).read_bytes() for n in REGISTRIES))
+    except OSError:
+        return  # a registry is missing: the run reports it, and caches nothing
+    todo = []
+    for path in _Checker(content).plan_files():
+        rel = path.relative_to(content).as_posix()
+        entry = cache.entries.get(rel)
+        try:
+            if entry is None or entry[1] != registries or entry[0] != file_digest(path):
+                todo.append(rel)
+        except OSError:
+            pass
+    if len(todo) < PARALLEL_MIN_PLANS:
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for blobs in pool.map(_check_share, [(content, todo[i::workers]) for i in range(workers)]):
+            cache.add_pickled(blobs)
+
+
+def _check_share(job: tuple[Path, list[str]]) -> dict[str, bytes]:
+    content, rels = job
+    cache = PlanCache()
+    checker = _Checker(content, cache)
+    checker._plan_files = [content / rel for rel in rels]
+    try:
+        checker.run()
+    except ContentError:
+        pass  # the run in the parent reports every problem; only the plans that passed are wanted
+    return cache.pickled()
 
 
 def _sha(data: bytes) -> bytes:
@@ -97,10 +147,13 @@ class PlanCache:
     and `sitegen validate` (.sitegen-cache/).
     """
 
-    VERSION = 3
+    VERSION = 4
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, bytes, str | None, bytes | None, Plan]] = {}
+        # Entries as saved, each pickled on its own: saving re-pickles only new entries, and a
+        # worker hands its entries over in the same form.
+        self.blobs: dict[str, bytes] = {}
         self.hits = 0
         self.dirty = True  # differs from what is saved
 
@@ -122,23 +175,38 @@ class PlanCache:
         source = plan.source.file if plan.source else None
         source_sha = file_digest(content / "sources" / source) if source else None
         self.entries[rel] = (sha, registries, source, source_sha, plan)
+        self.blobs.pop(rel, None)
         self.dirty = True
 
     def keep_only(self, rels: set[str]) -> None:
         for rel in set(self.entries) - rels:
             del self.entries[rel]
+            self.blobs.pop(rel, None)
             self.dirty = True
+
+    def pickled(self) -> dict[str, bytes]:
+        for rel, entry in self.entries.items():
+            if rel not in self.blobs:
+                self.blobs[rel] = _dumps(entry)
+        return self.blobs
+
+    def add_pickled(self, blobs: dict[str, bytes]) -> None:
+        for rel, blob in blobs.items():
+            self.entries[rel] = pickle.loads(blob)
+            self.blobs[rel] = blob
+        self.dirty = True
 
     @classmethod
     def load(cls, path: Path) -> PlanCache:
         cache = cls()
         try:
             with open(path, "rb") as f:
-                version, code, entries = pickle.load(f)
+                version, code, blobs = pickle.load(f)
             if version == cls.VERSION and code == _code_fingerprint():
-                cache.entries = entries
+                with paused():  # a quarter of a million records: see gcpause
+                    cache.add_pickled(blobs)
         except Exception:  # a missing, old or damaged cache is an empty one
-            cache.entries = {}
+            cache.entries, cache.blobs = {}, {}
         cache.dirty = False
         return cache
 
@@ -148,7 +216,7 @@ class PlanCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as f:
-            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump((self.VERSION, _code_fingerprint(), self.entries))
+            pickle.dump((self.VERSION, _code_fingerprint(), self.pickled()), f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
         self.dirty = False
 
@@ -161,6 +229,12 @@ class _Pickler(pickle.Pickler):
         if isinstance(obj, BaseModel):
             return _revive, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
         return NotImplemented
+
+
+def _dumps(obj) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
 
 
 _set = object.__setattr__
@@ -181,6 +255,7 @@ class _Checker:
         self.diags: list[Diagnostic] = []
         self.cache = cache
         self._plan_files: list[Path] | None = None
+        self._names: dict[tuple[int, str], list[str]] = {}
 
     def error(self, doc: Document, loc, message: str, hint: str = "", *, key: bool = False, code: str) -> None:
         self.diags.append(doc.diag(tuple(loc), message, hint, key=key, code=code))
@@ -567,6 +642,12 @@ class _Checker:
                 doc.path, line, col, f"{_field_name(loc)} 的文字在原文 {source.name} 中找不到：“{shown}”",
                 "发布的文字必须与原文一致：只修复分页造成的断字，不改写、不增删；对照原文改回", "text-not-in-source"))
 
+    def _names_longest_first(self, registry: Registry, district: str) -> list[str]:
+        key = (id(registry), district)
+        if key not in self._names:  # once a district, not once a measure
+            self._names[key] = sorted(registry.names_for(district), key=len, reverse=True)
+        return self._names[key]
+
     def check_clause(self, doc: Document, plan: Plan, m: Measure, loc, registry: Registry) -> None:
         """The agencies list and the published clause (responsibility / supporting) must agree,
         as a reviewer checks: every listed name is in the clause, every registry name in the clause is listed."""
@@ -582,7 +663,7 @@ class _Checker:
                            f"agencies 只列原文写明的单位；对照 {where} 改正名称，或删去这一项",
                            code="agency-not-in-clause")
         listed = sorted({squash(a.name) for a in m.agencies}, key=len, reverse=True)
-        names = sorted((n for n in registry.names_for(plan.district)), key=len, reverse=True)
+        names = self._names_longest_first(registry, plan.district)
         for field, value in fields:
             masked = squash(value)
             # A listed name covers the shorter names inside it (区市场监管局 holds 市场监管局).

@@ -1,0 +1,72 @@
+"""The parallel paths give what one process gives: validation checked on every core (from 64
+plan files up) and a build rendered by forked workers (from 64 pages and files up).
+
+The corpus is the benchmark's generator at a small size (70 plans: enough to take the
+parallel path), written once for the module.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import validate
+from sitegen.build import Builder, Project, render_site
+from sitegen.diagnostics import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+PLANS = 70
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("corpus") / "content"
+    make_corpus(PLANS, content)
+    assert PLANS >= validate.PARALLEL_MIN_PLANS  # else this module tests nothing
+    return content
+
+
+def _serial(monkeypatch) -> None:
+    monkeypatch.setattr(validate, "PARALLEL_MIN_PLANS", 10**9)
+
+
+def test_parallel_validation_loads_the_same_site(corpus, monkeypatch):
+    parallel = validate.load_site(corpus).site
+    _serial(monkeypatch)
+    serial = validate.load_site(corpus).site
+    assert len(parallel.plans) == PLANS
+    assert parallel == serial
+
+
+def test_parallel_validation_reports_the_same_problems(corpus, tmp_path, monkeypatch):
+    broken = tmp_path / "content"
+    shutil.copytree(corpus, broken)
+    plans = sorted((broken / "plans").glob("*/*.yaml"))
+    for path in (plans[3], plans[40]):  # one in each worker's share
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("role: 负责", "role: 主抓", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as parallel:
+        validate.load_site(broken, validate.PlanCache())
+    _serial(monkeypatch)
+    with pytest.raises(ContentError) as serial:
+        validate.load_site(broken, validate.PlanCache())
+    assert len(parallel.value.diagnostics) >= 2
+    assert parallel.value.diagnostics == serial.value.diagnostics
+
+
+def test_a_build_on_both_cores_writes_what_one_process_renders(corpus, tmp_path):
+    project = Project(corpus, tmp_path / "public", ROOT / "templates", ROOT / "static")
+    files, _ = render_site(project)
+    builder = Builder(project, workers=2)
+    builder.build(search=False)
+    written = {p.relative_to(project.out).as_posix(): p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    hand_written = {k for k in written if k.startswith("static/")} - set(files)  # copied, not rendered
+    assert len(files) > 2 * PLANS
+    assert {k: v for k, v in written.items() if k not in hand_written} == files
