@@ -134,3 +134,17 @@ def test_pages_link_their_feeds_and_every_feed_is_linked(built):
     assert {str(urls.output_path(u)) for u in linked} == {k for k in files if k.startswith("feeds/")}
     home = files["index.html"].decode("utf-8")
     assert f'href="{urls.feed_all()}"' in home
+
+
+def test_a_feed_keeps_only_the_newest_entries(built, monkeypatch):
+    from sitegen.outputs import feeds as feeds_module
+
+    _, site, idx = built
+    every = feeds_module.atom(site, idx, feeds_module.feed_list(site, idx)[0], dt.date(2000, 1, 1))
+    monkeypatch.setattr(feeds_module, "MAX_ENTRIES", 2)
+    capped = feeds_module.atom(site, idx, feeds_module.feed_list(site, idx)[0], dt.date(2000, 1, 1))
+    all_entries = ET.fromstring(every).findall(A + "entry")
+    kept = ET.fromstring(capped).findall(A + "entry")
+    assert len(all_entries) > 2 and len(kept) == 2
+    assert [e.findtext(A + "id") for e in kept] == [e.findtext(A + "id") for e in all_entries[:2]]  # newest first
+    assert ET.fromstring(capped).findtext(A + "updated") == ET.fromstring(every).findtext(A + "updated")
