@@ -176,7 +176,7 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
     return out
 
 
-PARALLEL_MIN_ITEMS = 64  # below this, starting workers costs more than it saves
+PARALLEL_MIN_ITEMS = 400  # below this, forking a big process costs more than it saves (a one-plan rebuild is ~110 pages)
 CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
 _JOB: tuple | None = None  # what forked workers make: (environment, info, items, staging root)
 

@@ -83,6 +83,8 @@ class Indexes:
     # theme: what a page of that kind or theme depends on, without a walk over every mention
     plans_by_agency: dict[str, dict[str, tuple[Plan, ...]]]
     plans_by_theme: dict[str, dict[str, tuple[Plan, ...]]]
+    # kind -> district -> year -> tasks by role class: the counts agency pages show, summed per plan
+    role_counts: dict[str, dict[str, dict[int, dict[str, int]]]]
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class _PlanParts:
     mentions: tuple[tuple[str, Mention], ...]  # (kind, mention)
     themes: tuple[tuple[str, Placed], ...]
     targets: tuple[PlacedTarget, ...]
+    role_counts: tuple[tuple[str, dict[str, int]], ...]  # (kind, {lead, shared, support: tasks})
 
 
 class DiffCache:
@@ -148,7 +151,11 @@ def _plan_parts(plan: Plan, registry: Registry) -> _PlanParts:
         mentions += [(duty.kind, Mention(p, duty)) for duty in _strongest_per_kind(ds)]
         themes += [(theme, p) for theme in m.themes]
         targets += [PlacedTarget(plan, t, m, False) for t in m.targets]
-    return _PlanParts(here, tuple(duties), tuple(mentions), tuple(themes), tuple(targets))
+    counts: dict[str, dict[str, int]] = {}
+    for kind, mention in mentions:
+        c = counts.setdefault(kind, dict.fromkeys(ROLE_CLASSES, 0))
+        c[mention.duty.role_class] += 1
+    return _PlanParts(here, tuple(duties), tuple(mentions), tuple(themes), tuple(targets), tuple(counts.items()))
 
 
 def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
@@ -167,6 +174,7 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     by_metric: dict[str, list[PlacedTarget]] = defaultdict(list)
     plans_by_agency: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
     plans_by_theme: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
+    role_counts: dict[str, dict[str, dict[int, dict[str, int]]]] = defaultdict(dict)
 
     for plan in plans:
         by_district[plan.district].append(plan)
@@ -182,8 +190,9 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
             by_theme[theme].append(p)
         for pt in parts.targets:
             by_metric[pt.target.metric].append(pt)
-        for kind in dict.fromkeys(kind for kind, _ in parts.mentions):
+        for kind, counts in parts.role_counts:
             plans_by_agency[kind][plan.district].append(plan)
+            role_counts[kind].setdefault(plan.district, {})[plan.year] = counts
         for theme in dict.fromkeys(theme for theme, _ in parts.themes):
             plans_by_theme[theme][plan.district].append(plan)
 
@@ -207,6 +216,7 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
         diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
         plans_by_agency={k: {d: tuple(ps) for d, ps in v.items()} for k, v in plans_by_agency.items()},
         plans_by_theme={t: {d: tuple(ps) for d, ps in v.items()} for t, v in plans_by_theme.items()},
+        role_counts={k: dict(sorted(v.items(), key=lambda kv: order.get(kv[0], 0))) for k, v in role_counts.items()},
     )
 
 

@@ -154,6 +154,7 @@ class PlanCache:
         # Entries as saved, each pickled on its own: saving re-pickles only new entries, and a
         # worker hands its entries over in the same form.
         self.blobs: dict[str, bytes] = {}
+        self.was: dict[int, tuple[Plan, list]] = {}  # id -> (plan, its `was` links), kept in memory only
         self.hits = 0
         self.dirty = True  # differs from what is saved
 
@@ -440,8 +441,13 @@ class _Checker:
         """`was` names an id of the district's previous plan: that is what the diff links."""
         loaded = {(p.district, p.year): p for _, p in plans}
         files = self.plan_file_keys() | set(loaded)
+        memo = self.cache.was if self.cache is not None else {}
+        walked: dict[int, tuple[Plan, list]] = {}
         for doc, plan in plans:
-            links = list(_was_links(plan))
+            hit = memo.get(id(plan))
+            # A plan from the cache is the same object as last time: its links were walked then.
+            links = hit[1] if hit is not None and hit[0] is plan else list(_was_links(plan))
+            walked[id(plan)] = (plan, links)
             if not links:
                 continue
             before = [y for d, y in files if d == plan.district and y < plan.year]
@@ -458,6 +464,8 @@ class _Checker:
                 if id_ not in known:
                     self.error(doc, loc, f"'was: {id_}' 不是 {previous.year} 年计划中的 id",
                                _did_you_mean(id_, known, f"plans/{previous.key}.yaml"), code="was-unknown-id")
+        if self.cache is not None:
+            self.cache.was = walked
 
     def plan_file_keys(self) -> set[tuple[str, int]]:
         """(district folder, year) of every plan file, loaded or not."""

@@ -36,40 +36,46 @@ def _index(lk: Lookups) -> Page:
 def _index_view(lk: Lookups) -> dict:
     groups = {False: [], True: []}
     for k in lk.site.agencies:
-        by_district = lk.idx.by_agency.get(k.slug)
+        by_district = lk.idx.role_counts.get(k.slug)
         if not by_district:
             continue
-        mentions = [m for ms in by_district.values() for m in ms]
+        counts = _sum(c for by_year in by_district.values() for c in by_year.values())
         groups[k.collective].append({"label": k.label, "name": k.name, "url": urls.agency_kind(k.slug),
-                                     "districts": len(by_district), "total": len(mentions),
-                                     **role_counts(mentions)})
+                                     "districts": len(by_district), "total": sum(counts.values()), **counts})
     return {"kinds": groups[False], "collective": groups[True]}
 
 
-def _kind_view(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> dict:
+def _sum(counts) -> dict[str, int]:
+    out = dict.fromkeys(ROLE_CLASSES, 0)
+    for c in counts:
+        for role, n in c.items():
+            out[role] += n
+    return out
+
+
+def _kind_view(lk: Lookups, kind: str) -> dict:
     # One row per district, counts only: the tasks themselves are on the duty pages, so the
-    # page stays a table at a thousand plans and lists no task text.
+    # page stays a table at a thousand plans and lists no task text. The counts are summed per
+    # plan by derive, not counted here from every mention of the kind.
     k = lk.kinds[kind]
     rows = []
-    for district, mentions in by_district.items():
-        by_year = defaultdict(list)
-        for m in mentions:
-            by_year[m.placed.plan.year].append(m)
+    by_district = lk.idx.role_counts[kind]
+    for district, by_year in by_district.items():
         latest = max(by_year)
-        ms = by_year[latest]
+        counts = by_year[latest]
         rows.append({"district": lk.district_name(district), "name": k.instance_name(district),
                      "url": urls.duty(kind, district), "years": year_span(by_year), "latest_year": latest,
-                     "total": len(ms), **role_counts(ms)})
-    every = [m for ms in by_district.values() for m in ms]
+                     "total": sum(counts.values()), **counts})
+    every = _sum(c for by_year in by_district.values() for c in by_year.values())
     return {"kind": {"label": k.label, "name": k.name, "collective": k.collective,
                      "aliases": list(k.aliases), "former": list(k.former)},
-            "rows": rows, "total": len(every), **role_counts(every)}
+            "rows": rows, "total": sum(every.values()), **every}
 
 
 def _kind(lk: Lookups, kind: str, by_district: dict[str, tuple[Mention, ...]]) -> Page:
     k = lk.kinds[kind]
     every = [p for ps in lk.idx.plans_by_agency[kind].values() for p in ps]
-    context = lambda: _kind_view(lk, kind, by_district)  # noqa: E731
+    context = lambda: _kind_view(lk, kind)  # noqa: E731
     return Page(urls.agency_kind(kind), "agency_kind.html", f"{k.label}（各区）",
                 f"各区{k.name}在食品安全监管计划中承担的任务：牵头、分工负责与配合。", context, _deps(every),
                 crumbs=(("首页", urls.home()), ("责任单位", urls.agencies())),
