@@ -98,9 +98,10 @@ def _render(project: Project, drafts: bool = False) -> tuple[dict[str, bytes], B
     return files, _result(site, idx, pages, left_out, len(pages)), pages
 
 
-def _prepare(project: Project, drafts: bool, plans: PlanCache | None = None, diffs: DiffCache | None = None):
+def _prepare(project: Project, drafts: bool, plans: PlanCache | None = None, diffs: DiffCache | None = None,
+             parallel: bool = True):
     with paused(freeze=True):
-        loaded = load_site(project.content, plans)
+        loaded = load_site(project.content, plans, parallel)
         site = published(loaded.site, drafts)
         left_out = len(loaded.site.plans) - len(site.plans)
         idx = derive(site, diffs)
@@ -239,7 +240,7 @@ class Builder:
         content = _hash_tree(project.content)
         code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates).items()},
                 **{"static/" + k: v for k, v in _hash_tree(project.static).items()}}
-        site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs)
+        site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs, self.workers > 1)
         if self._code != code:
             self._env = None
         if self._content is None or self._code != code or content.get("site.yaml") != self._content.get("site.yaml"):

@@ -69,7 +69,7 @@ class Loaded:
     documents: dict[str, Document]  # plan key (district/year) -> its document
 
 
-def load_site(content: Path, cache: PlanCache | None = None) -> Loaded:
+def load_site(content: Path, cache: PlanCache | None = None, parallel: bool = True) -> Loaded:
     """Load and check everything under content/, or raise ContentError with every problem.
     With a cache, a plan file checked before against the same registries and source is not
     parsed or checked again."""
@@ -77,7 +77,8 @@ def load_site(content: Path, cache: PlanCache | None = None) -> Loaded:
     with paused():
         # Without a cache the parallel check still pays: it fills a cache for this run only.
         cache = cache if cache is not None else PlanCache()
-        _check_in_parallel(content, cache)
+        if parallel:  # not from a process running threads (sitegen serve): forking one is unsafe
+            _check_in_parallel(content, cache)
         return _Checker(content, cache).run()
 
 

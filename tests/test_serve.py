@@ -13,19 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from serving import fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str, timeout: float = 5) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode("utf-8")
 
 
 def wait_for(predicate, timeout=20.0):

@@ -8,32 +8,21 @@ the test does not depend on how fast anything is: only on what the page knows an
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
+from serving import fetch, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str, timeout: float = 60) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode("utf-8")
 
 
 def _wait_until_up(url: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            _get(url, timeout=5)
+            fetch(url, timeout=5)
             return
         except OSError:
             time.sleep(0.2)
@@ -43,7 +32,7 @@ def _wait_until_up(url: str) -> None:
 def test_a_save_before_the_first_question_still_reloads_the_page(open_page, tmp_path):
     for name in ("content", "templates", "static"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -60,7 +49,7 @@ def test_a_save_before_the_first_question_still_reloads_the_page(open_page, tmp_
         # The editor saves; the server rebuilds; only then may the page's script ask.
         districts = tmp_path / "content" / "districts.yaml"
         districts.write_text(districts.read_text(encoding="utf-8").replace("武清区", "武清区乙"), encoding="utf-8")
-        assert _get(f"{base}/__sitegen/wait?since={version}") != version
+        assert fetch(f"{base}/__sitegen/wait?since={version}", timeout=60) != version
         for route in held:
             route.continue_()
         page.unroute("**/__sitegen/wait*")
