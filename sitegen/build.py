@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -92,6 +93,7 @@ def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, by
 def _render(project: Project, drafts: bool = False) -> tuple[dict[str, bytes], BuildResult, list[Page]]:
     check_project(project)
     site, idx, pages, left_out = _prepare(project, drafts)
+    assets(project, site)  # the pages link the fingerprinted copies
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
     files.update(extra_files(project, site, idx, pages))
@@ -126,7 +128,8 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
     listed = [p.url for p in pages if p.url != urls.not_found()]
     yield str(urls.output_path(urls.sitemap())), sitemap(base, listed)
     yield str(urls.output_path(urls.robots())), robots(base)
-    yield str(urls.output_path(urls.static(FILTERS_CSS))), filters_css(site)
+    yield str(urls.output_path(urls.static_file(FILTERS_CSS))), filters_css(site)
+    yield from assets(project, site).items()
     yield "_redirects", redirects(site).encode("utf-8")
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source} if sources else ()):
@@ -137,6 +140,21 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
         for j in joined:
             files[j.rel] = b"".join(j.chunks(files.__getitem__))
         yield from files.items()
+
+
+def assets(project: Project, site: Site) -> dict[str, bytes]:
+    """The fingerprinted copies of the static files and filters.css (assets/<stem>.<hash><ext>),
+    as output path -> bytes; pages link these from now on (urls.static)."""
+    files = {path.relative_to(project.static).as_posix(): path.read_bytes()
+             for path in sorted(project.static.rglob("*")) if path.is_file()} if project.static.is_dir() else {}
+    files[FILTERS_CSS] = filters_css(site)
+    names = {}
+    for name, body in files.items():
+        stem, dot, ext = name.rpartition(".")
+        digest = hashlib.blake2b(body, digest_size=5).hexdigest()
+        names[name] = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+    urls.use_assets(names)
+    return {str(urls.output_path(urls.static(name))): body for name, body in files.items()}
 
 
 def site_outputs(site: Site, idx: Indexes) -> tuple[list[Output], list[Joined]]:
@@ -241,6 +259,7 @@ class Builder:
         code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates).items()},
                 **{"static/" + k: v for k, v in _hash_tree(project.static).items()}}
         site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs, self.workers > 1)
+        assets(project, site)  # the pages link the fingerprinted copies
         if self._code != code:
             self._env = None
         if self._content is None or self._code != code or content.get("site.yaml") != self._content.get("site.yaml"):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from . import urls
 from .build import Builder, Project
 from .diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
 from .model import SiteInfo
@@ -202,7 +203,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         version, broken = self.state.read()
         if url.path == "/__sitegen/version":
             return self._send(200, str(version).encode(), "text/plain")
-        if broken is not None and not url.path.startswith("/static/"):
+        # While the content is broken every page shows the errors, styled by the last good build's files.
+        if broken is not None and not url.path.startswith((urls.static_file(""), urls.ASSETS)):
             return self._page(broken, version)
         path = Path(self.translate_path(self.path))
         if path.is_dir():

@@ -131,7 +131,27 @@ def search_bundle() -> str:
     return "/pagefind/"
 
 
+ASSETS = "/assets/"  # the fingerprinted copies
+_ASSETS: dict[str, str] = {}  # static file name -> its fingerprinted name, for the build under way
+
+
+def use_assets(names: dict[str, str]) -> None:
+    """Set by each build before it renders: the fingerprinted name of every static file."""
+    _ASSETS.clear()
+    _ASSETS.update(names)
+
+
 def static(name: str) -> str:
+    """A file of static/ (or filters.css, which the build makes beside them) as pages link it: its
+    fingerprinted copy under /assets/, whose name changes with its bytes, so a browser may keep it
+    for a year (netlify.toml); the plain copy when the build made no such copy."""
+    if name in _ASSETS:
+        return f"{ASSETS}{_ASSETS[name]}"
+    return static_file(name)
+
+
+def static_file(name: str) -> str:
+    """The plain copy of a static file, at a name that never changes."""
     return f"/static/{name}"
 
 

@@ -119,3 +119,27 @@ def test_build_outside_a_project_names_the_folders_it_needs(tmp_path, monkeypatc
     result = CliRunner().invoke(main, ["build", "--content", str(ROOT / "content")])
     assert result.exit_code == 1 and "找不到模板文件夹 templates/" in result.output
     assert not (tmp_path / "public").exists()
+
+
+def test_pages_link_fingerprinted_assets_that_change_name_with_their_bytes(content, tmp_path):
+    import re
+    import shutil
+
+    from sitegen.build import render_site
+
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    project = Project(content, tmp_path / "public", ROOT / "templates", static)
+    files, _ = render_site(project)
+    page = files["index.html"].decode("utf-8")
+    css = re.search(r'<link rel="stylesheet" href="/assets/(style\.[0-9a-f]{10}\.css)">', page)
+    assert css, "the stylesheet is linked by its fingerprinted name"
+    assert files[f"assets/{css.group(1)}"] == (static / "style.css").read_bytes()
+    assert "/static/" not in page  # every asset a page links can be cached for a year
+    assert files["static/filters.css"] == next(v for k, v in files.items() if k.startswith("assets/filters."))
+    (static / "style.css").write_text((static / "style.css").read_text(encoding="utf-8") + "\n/* edit */\n",
+                                      encoding="utf-8")
+    edited, _ = render_site(project)
+    renamed = re.search(r'href="/assets/(style\.[0-9a-f]{10}\.css)"', edited["index.html"].decode("utf-8"))
+    assert renamed and renamed.group(1) != css.group(1)
+    assert f"assets/{css.group(1)}" not in edited

@@ -97,7 +97,8 @@ def test_security_headers_on_every_page():
     assert "Cache-Control" not in h, "pages must not be cached for long"
 
 
-@pytest.mark.parametrize("path", ["/pagefind/index/zh-hans_1a2b3c.pf_index", "/pagefind/fragment/zh-hans_17d138d.pf_fragment"])
+@pytest.mark.parametrize("path", ["/pagefind/index/zh-hans_1a2b3c.pf_index", "/pagefind/fragment/zh-hans_17d138d.pf_fragment",
+                                  "/assets/style.0123456789.css"])
 def test_content_hashed_files_are_cached_for_a_year(path):
     assert _headers(path)["Cache-Control"] == "public, max-age=31536000, immutable"
 

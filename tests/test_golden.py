@@ -19,8 +19,9 @@ FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"
 GOLDEN = ROOT / "tests" / "golden" / "minimal"
 
 
-# Copied verbatim from content (sources), or binary and tested in test_data.py (the SQLite file): not golden.
-NOT_GOLDEN = ("sources/", "data/all.sqlite")
+# Copied verbatim from content (sources) or static/ (assets: the pages pin their fingerprinted
+# names, test_build.py their bytes), or binary and tested in test_data.py (the SQLite file): not golden.
+NOT_GOLDEN = ("sources/", "assets/", "data/all.sqlite")
 
 
 @pytest.fixture(scope="module")

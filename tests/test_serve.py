@@ -50,6 +50,9 @@ def test_serve_rebuilds_and_shows_validation_errors_in_the_browser(project):
         assert wait_for(lambda: "内容有误" in fetch(base + "/plans/wuqing/2022/"))
         page = fetch(base + "/")
         assert "content/plans/wuqing/2022.yaml" in page and "status" in page
+        # the error page is styled: its stylesheet is served, not the error page again
+        sheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', page).group(1)
+        assert "内容有误" not in fetch(base + sheet) and "{" in fetch(base + sheet)
         plan.write_text(plan.read_text(encoding="utf-8").replace("status: 不存在", "status: 正式"),
                         encoding="utf-8")
         assert wait_for(lambda: "内容有误" not in fetch(base + "/plans/wuqing/2022/"))
