@@ -41,6 +41,34 @@ def site_url(built_site):
         yield url
 
 
+class _Browser:
+    """The session's Chromium, launched again when it has died. The whole browser process was
+    seen to go down once in a CI run; without this every later test failed with it, instead of
+    the one test that was running (which runs again, see CHROMIUM_LOST)."""
+
+    def __init__(self, playwright):
+        self._playwright = playwright
+        self._browser = launch(playwright)
+
+    def _live(self):
+        if not self._browser.is_connected():
+            self._browser = launch(self._playwright)
+        return self._browser
+
+    def new_context(self, **kwargs):
+        return self._live().new_context(**kwargs)
+
+    def new_page(self, **kwargs):
+        return self._live().new_page(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._live(), name)
+
+    def close(self) -> None:
+        if self._browser.is_connected():
+            self._browser.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Imported here so the plain-Python checks run even where Playwright is broken.
@@ -48,7 +76,7 @@ def browser():
 
     with sync_playwright() as p:
         try:
-            b = launch(p)
+            b = _Browser(p)
         except BrowserMissing as e:
             pytest.fail(str(e), pytrace=False)
         yield b
