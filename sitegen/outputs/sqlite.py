@@ -119,9 +119,8 @@ def _fill(con: sqlite3.Connection, data: Data) -> None:
     tables = [_Table(n, c) for n, c in (("plans", PLAN_COLUMNS), ("sections", SECTION_COLUMNS),
                                         ("goals", GOAL_COLUMNS), ("measures", MEASURE_COLUMNS),
                                         ("duties", DUTY_COLUMNS), ("targets", TARGET_COLUMNS))]
-    plans, sections, goals, measures, duties, targets = (t.rows for t in tables)
     for position, plan in enumerate(data.plans, 1):
-        plans, sections, goals, measures, duties, targets = (t.rows for t in tables)
+        plans, sections, goals, measures, duties, targets = (t.rows for t in tables)  # emptied by each flush
         pid, d, y = plan_id(plan), plan.district, plan.year
         plans.append((
             pid, position, d, data.idx.district_names[d], y, plan.title, plan.subtitle, plan.status.value,
