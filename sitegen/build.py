@@ -13,10 +13,10 @@ from pathlib import Path
 
 from . import urls
 from .derive import DiffCache, Indexes, derive
-from .filehash import file_digest
-from .gcpause import paused
 from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
+from .filehash import file_digest
+from .gcpause import paused
 from .load import display_path
 from .model import Site, Status
 from .outputs import Joined, Output
@@ -93,10 +93,10 @@ def render_site(project: Project, *, drafts: bool = False) -> tuple[dict[str, by
 def _render(project: Project, drafts: bool = False) -> tuple[dict[str, bytes], BuildResult, list[Page]]:
     check_project(project)
     site, idx, pages, left_out = _prepare(project, drafts)
-    assets(project, site)  # the pages link the fingerprinted copies
+    static = assets(project, site)  # before rendering: the pages link the fingerprinted copies
     env = environment(project.templates)
     files = {str(p.out_path): render_page(env, site.info, p).encode("utf-8") for p in pages}
-    files.update(extra_files(project, site, idx, pages))
+    files.update(extra_files(project, site, idx, pages, static))
     return files, _result(site, idx, pages, left_out, len(pages)), pages
 
 
@@ -116,20 +116,20 @@ def _result(site: Site, idx: Indexes, pages: list[Page], left_out: int, rendered
     return BuildResult(len(site.plans), measures, len(pages), left_out, rendered)
 
 
-def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page]) -> dict[str, bytes]:
-    return dict(iter_extra_files(project, site, idx, pages))
+def extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page],
+                static: dict[str, bytes]) -> dict[str, bytes]:
+    return dict(iter_extra_files(project, site, idx, pages, static))
 
 
-def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page],
+def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Page], static: dict[str, bytes],
                      data: bool = True, sources: bool = True) -> Iterator[tuple[str, bytes]]:
-    """The files besides the pages, one at a time; without data, only the quick ones
-    (not the data files, SQLite and feeds)."""
+    """The files besides the pages, one at a time (`static`: what assets() made); without data,
+    only the quick ones (not the data files, SQLite and feeds)."""
     base = site.info.base_url
     listed = [p.url for p in pages if p.url != urls.not_found()]
     yield str(urls.output_path(urls.sitemap())), sitemap(base, listed)
     yield str(urls.output_path(urls.robots())), robots(base)
-    yield str(urls.output_path(urls.static_file(FILTERS_CSS))), filters_css(site)
-    yield from assets(project, site).items()
+    yield from static.items()
     yield "_redirects", redirects(site).encode("utf-8")
     # The published texts, so every plan links to what it was transcribed from.
     for name in sorted({p.source.file for p in site.plans if p.source} if sources else ()):
@@ -144,7 +144,8 @@ def iter_extra_files(project: Project, site: Site, idx: Indexes, pages: list[Pag
 
 def assets(project: Project, site: Site) -> dict[str, bytes]:
     """The fingerprinted copies of the static files and filters.css (assets/<stem>.<hash><ext>),
-    as output path -> bytes; pages link these from now on (urls.static)."""
+    and filters.css beside the static files, as output path -> bytes; pages link the
+    fingerprinted copies from now on (urls.static)."""
     files = {path.relative_to(project.static).as_posix(): path.read_bytes()
              for path in sorted(project.static.rglob("*")) if path.is_file()} if project.static.is_dir() else {}
     files[FILTERS_CSS] = filters_css(site)
@@ -154,7 +155,9 @@ def assets(project: Project, site: Site) -> dict[str, bytes]:
         digest = hashlib.blake2b(body, digest_size=5).hexdigest()
         names[name] = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
     urls.use_assets(names)
-    return {str(urls.output_path(urls.static(name))): body for name, body in files.items()}
+    out = {str(urls.output_path(urls.static(name))): body for name, body in files.items()}
+    out[str(urls.output_path(urls.static_file(FILTERS_CSS)))] = files[FILTERS_CSS]
+    return out
 
 
 def site_outputs(site: Site, idx: Indexes) -> tuple[list[Output], list[Joined]]:
@@ -259,7 +262,7 @@ class Builder:
         code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates).items()},
                 **{"static/" + k: v for k, v in _hash_tree(project.static).items()}}
         site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs, self.workers > 1)
-        assets(project, site)  # the pages link the fingerprinted copies
+        static = assets(project, site)  # before rendering: the pages link the fingerprinted copies
         if self._code != code:
             self._env = None
         if self._content is None or self._code != code or content.get("site.yaml") != self._content.get("site.yaml"):
@@ -304,7 +307,7 @@ class Builder:
                 for rel in [str(p.out_path) for p in pages if not stale(str(p.out_path), p.deps, changed)] + \
                         [o.rel for o in outputs if not stale(o.rel, o.deps, data_changed)]:
                     staging.link(rel)
-            for rel, body in iter_extra_files(project, site, idx, pages, data=False, sources=False):
+            for rel, body in iter_extra_files(project, site, idx, pages, static, data=False, sources=False):
                 staging.write(rel, body)
                 files.add(rel)
             for name in sorted({p.source.file for p in site.plans if p.source}):
@@ -325,7 +328,7 @@ class Builder:
                     for rel in made:
                         staging.link(rel)
             if search and data:  # it reads the pages back from the new output
-                for rel, body in search_files(pages, _Overlay({}, read)).items():
+                for rel, body in search_files(pages, _Written(read)).items():
                     staging.write(rel, body)
                     made.add(rel)
             files |= made
@@ -383,26 +386,23 @@ def _star_make_range(piece: tuple[int, int]) -> int:
     return _make_range(*piece)
 
 
-class _Overlay(Mapping):
-    """The files in memory, and the rendered pages read back from the new output (what the search
-    index reads)."""
+class _Written(Mapping):
+    """The new output's files by path, read when asked (what the search index reads)."""
 
-    def __init__(self, files: dict[str, bytes], read: Callable[[str], bytes]):
-        self.files, self.read = files, read
+    def __init__(self, read: Callable[[str], bytes]):
+        self.read = read
 
     def __getitem__(self, rel: str) -> bytes:
-        if rel in self.files:
-            return self.files[rel]
         try:
             return self.read(rel)
         except OSError:
             raise KeyError(rel) from None
 
     def __iter__(self):
-        return iter(self.files)
+        return iter(())  # not listed: the search index asks for its pages by path
 
     def __len__(self) -> int:
-        return len(self.files)
+        return 0
 
 
 def _can_fork() -> bool:

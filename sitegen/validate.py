@@ -94,7 +94,7 @@ def _check_in_parallel(content: Path, cache: PlanCache) -> None:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
     try:
-        registries = _sha(b"\0".join((content / n).read_bytes() for n in REGISTRIES))
+        registries = _registries_sha(content)
     except OSError:
         return  # a registry is missing: the run reports it, and caches nothing
     todo = []
@@ -123,6 +123,11 @@ def _check_share(job: tuple[Path, list[str]]) -> dict[str, bytes]:
     except ContentError:
         pass  # the run in the parent reports every problem; only the plans that passed are wanted
     return cache.pickled()
+
+
+def _registries_sha(content: Path) -> bytes:
+    """What a cached plan was checked against (OSError when a registry cannot be read)."""
+    return _sha(b"\0".join((content / n).read_bytes() for n in REGISTRIES))
 
 
 def _sha(data: bytes) -> bytes:
@@ -333,7 +338,7 @@ class _Checker:
         # The cache is trusted only against registries that all loaded.
         registries_sha = None
         if self.cache is not None and len(registries) == len(REGISTRIES):
-            registries_sha = _sha(b"\0".join((self.content / n).read_bytes() for n in REGISTRIES))
+            registries_sha = _registries_sha(self.content)
         plans: list[tuple[Document, Plan]] = []
         cached: set[int] = set()  # ids of plans that come checked from the cache
         fresh: dict[int, tuple[str, bytes]] = {}  # id of a plan checked now -> (rel path, file hash)
