@@ -30,7 +30,7 @@ from .outputs.sqlite import sqlite_bytes
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import PlanCache, load_site
-from .write import Staging, write_site
+from .write import Staging
 
 
 FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet

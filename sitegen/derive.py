@@ -220,11 +220,6 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     )
 
 
-def by_metric_add(index: dict, plan: Plan, owner: Goal | Measure, is_goal: bool) -> None:
-    for t in owner.targets:
-        index[t.metric].append(PlacedTarget(plan, t, owner, is_goal))
-
-
 def _neighbours(by_district: dict[str, list[Plan]]) -> dict[str, tuple[Plan | None, Plan | None]]:
     out = {}
     for ps in by_district.values():

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import urls
-from ..derive import REGISTRY_FILES, Duty, Indexes, Placed, plan_file
+# REGISTRY_FILES and plan_file are re-exported: the page modules take them from here.
+from ..derive import REGISTRY_FILES, Duty, Indexes, Placed, plan_file  # noqa: F401
 from ..model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
 
 ROLE_LABELS = {"lead": "牵头/负责", "shared": "分工负责", "support": "配合"}
