@@ -17,10 +17,11 @@ from .site import SEED, BrowserMissing, build_site, launch, serve
 
 
 # Headless Chromium on a 2-core VM loses about one page load in 40: the renderer crashes
-# ("Page crashed", TargetClosedError). A browser test that fails that way runs again, up to
+# ("Page crashed", TargetClosedError) or the navigation is aborted (net::ERR_ABORTED, "frame was
+# detached"). A browser test that fails that way runs again, up to
 # twice; a failure of ours (an assertion, a timeout on our page) does not. The search tests
 # have their own wider rule (test_search.py).
-CHROMIUM_LOST = ["TargetClosedError", "Page crashed", "Target crashed"]
+CHROMIUM_LOST = ["TargetClosedError", "Page crashed", "Target crashed", "net::ERR_ABORTED", "frame was detached"]
 HERE = Path(__file__).parent
 
 
