@@ -357,8 +357,7 @@ class Builder:
 
     def _make(self, site: Site, pages: list[Page], outputs: list[Output], root: Path) -> None:
         global _JOB
-        # The heavy data files first (SQLite takes seconds), so no worker is left with one at the end.
-        items: list[Page | Output] = sorted(outputs, key=lambda o: -o.weight) + pages
+        items = _ordered(pages, outputs)
         workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
         if self._env is None:
             # One environment a session, its templates compiled before the fork: every worker and
@@ -373,13 +372,36 @@ class Builder:
                 return
             # Forked workers inherit the items as they are (nothing is pickled but two ints a piece);
             # each piece is written straight into the staging folder.
-            step = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-            pieces = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
+            pieces = _pieces(items, max(1, len(items) // (workers * CHUNKS_PER_WORKER)))
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for _ in pool.imap_unordered(_star_make_range, pieces):
                     pass
         finally:
             _JOB = None
+
+
+HEAVY = 100  # an Output this heavy (SQLite: seconds) is made first, so no worker is left with it at the end
+
+
+def _ordered(pages: list[Page], outputs: list[Output]) -> list[Page | Output]:
+    """The heavy data files first, then the whole-site pages and files, then each district's
+    pages and files together: they show the same measures, and a worker makes each measure's
+    view, HTML and rows once for all of them (memo.DistrictMemo)."""
+    heavy = sorted((o for o in outputs if o.weight >= HEAVY), key=lambda o: -o.weight)
+    rest: list[Page | Output] = [o for o in outputs if o.weight < HEAVY] + pages
+    return heavy + [i for i in rest if not i.group] + sorted((i for i in rest if i.group), key=lambda i: i.group)
+
+
+def _pieces(items: list[Page | Output], step: int) -> list[tuple[int, int]]:
+    """items cut into ranges of about `step`, each cut between two districts, never inside one."""
+    pieces, start = [], 0
+    for i in range(1, len(items)):
+        if i - start >= step and (not items[i].group or items[i].group != items[i - 1].group):
+            pieces.append((start, i))
+            start = i
+    if items:
+        pieces.append((start, len(items)))
+    return pieces
 
 
 def _star_make_range(piece: tuple[int, int]) -> int:

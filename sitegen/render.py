@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
+from .memo import DistrictMemo
 from .model import SiteInfo
 from .outputs.sitemap import absolute
 from .pages import Page
@@ -26,6 +28,25 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class Fragments:
+    """`cached(macro, view)` in a template: the macro's output for that view dict, made once
+    (Hugo's partialCached). A district's measures are shown on its plan, duty and theme pages
+    from the same view dicts (pages.common.measure_view), so each is rendered once while that
+    district's pages are rendered. Keyed by the dict's identity, so the macro must read only
+    that dict, and the dict must not change once shown; the dict is held with its output,
+    so its id is not reused while the entry lives."""
+
+    def __init__(self) -> None:
+        self._memo = DistrictMemo()
+
+    def enter(self, scope: str) -> None:
+        """The page about to be rendered is of this group: another group's fragments are dropped."""
+        self._memo.get(scope, None, lambda: None)
+
+    def __call__(self, macro, view: dict) -> Markup:
+        return self._memo.get(self._memo.scope, (macro.name, id(view)), lambda: (view, macro(view)))[1]
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -37,6 +58,7 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["urls"] = urls
+    env.globals["cached"] = Fragments()
     env.filters["cn_date"] = cn_date
     return env
 
@@ -50,5 +72,6 @@ def render(env: jinja2.Environment, template: str, context: dict) -> str:
 
 
 def render_page(env: jinja2.Environment, info: SiteInfo, page: Page) -> str:
+    env.globals["cached"].enter(page.group)
     return render(env, page.template, {**page.view(), "page": page, "site": info,
                                        "canonical": absolute(info.base_url, page.url)})

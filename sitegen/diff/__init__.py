@@ -301,6 +301,11 @@ class DiffSpec:
     url: str
     data_url: str
 
+    @property
+    def group(self) -> str:
+        """The district a district diff belongs to (Page.group); a comparison, none."""
+        return self.new.district if self.kind == "district" else ""
+
 
 def site_diffs(site: Site) -> list[DiffSpec]:
     names = {d.slug: d.name for d in site.districts}

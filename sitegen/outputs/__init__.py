@@ -19,6 +19,7 @@ class Output:
     make: Callable[[], bytes] = field(compare=False)
     deps: frozenset[str] | None = None  # content files it reads; None: remade by every build
     weight: int = 1  # rough cost, so a parallel build starts the heavy ones first
+    group: str = ""  # the district whose measures it holds, if one (as Page.group)
 
 
 @dataclass(frozen=True)

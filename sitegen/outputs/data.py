@@ -281,9 +281,9 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
         deps = REGISTRY_FILES | {plan_file(plan)}
         rels = path(urls.data_plan(d, y, "json")), path(urls.data_plan(d, y, "csv")), \
             path(urls.data_plan(d, y, "targets.csv"))
-        out += [Output(rels[0], functools.partial(_plan_json, data, plan), deps, 3),
-                Output(rels[1], functools.partial(_csv_of, MEASURE_COLUMNS, data.measure_rows, plan), deps, 2),
-                Output(rels[2], functools.partial(_csv_of, TARGET_COLUMNS, data.target_rows, plan), deps)]
+        out += [Output(rels[0], functools.partial(_plan_json, data, plan), deps, 3, d),
+                Output(rels[1], functools.partial(_csv_of, MEASURE_COLUMNS, data.measure_rows, plan), deps, 2, d),
+                Output(rels[2], functools.partial(_csv_of, TARGET_COLUMNS, data.target_rows, plan), deps, group=d)]
         plan_json.append(rels[0])
         plan_csv.append(rels[1])
         plan_targets.append(rels[2])
@@ -299,13 +299,14 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
         for district, mentions in by_district.items():
             deps = REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
             out.append(Output(path(urls.data_duty(kind, district)),
-                              functools.partial(_csv_of, MEASURE_COLUMNS, data.duty_rows, kind, district), deps))
+                              functools.partial(_csv_of, MEASURE_COLUMNS, data.duty_rows, kind, district), deps,
+                              group=district))
     for m in site.metrics:
         out.append(Output(path(urls.data_metric(m.slug)),
                           functools.partial(_csv_of, TARGET_COLUMNS, data.metric_rows, m.slug)))
     diffs = sorted(diffs, key=lambda r: r[0].url)
     for spec, doc in diffs:  # a document, or a function making it (a build makes one at a time)
-        out.append(Output(path(spec.data_url), functools.partial(_versioned_json, doc), diff_deps(spec), 4))
+        out.append(Output(path(spec.data_url), functools.partial(_versioned_json, doc), diff_deps(spec), 4, spec.group))
     out.append(Output(path(urls.data_index()), functools.partial(_index_json, data, diffs, tuple(feeds))))
     rels = [o.rel for o in out] + [j.rel for j in joined]
     # Slugs may hold hyphens, so `<kind>-<district>` could name two duty pages' files.

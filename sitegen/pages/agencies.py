@@ -138,7 +138,7 @@ def _duty(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, ...]) 
                 f"{dname}食品安全监管计划中由{name}牵头、分工负责或配合的全部任务。", context,
                 _deps(lk.idx.plans_by_agency[kind][district]),
                 crumbs=(("首页", urls.home()), ("责任单位", urls.agencies()), (k.label, urls.agency_kind(kind))),
-                searchable=True, downloads=(("本页任务（CSV）", urls.data_duty(kind, district)),),
+                searchable=True, downloads=(("本页任务（CSV）", urls.data_duty(kind, district)),), group=district,
                 alternates=(site_feed(), (ATOM, f"{k.label}相关计划的更新", urls.feed_agency_kind(kind))))
 
 

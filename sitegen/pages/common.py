@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import urls
+from ..memo import DistrictMemo
 # REGISTRY_FILES and plan_file are re-exported: the page modules take them from here.
 from ..derive import REGISTRY_FILES, Duty, Indexes, Placed, plan_file  # noqa: F401
 from ..model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
@@ -34,6 +35,7 @@ class Page:
     searchable: bool = False  # indexed for search (plan, duty and a district's theme pages)
     alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
     downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
+    group: str = ""  # the district whose measures it shows, if one: a build renders a district's pages together
 
     @functools.cached_property
     def out_path(self):
@@ -56,6 +58,7 @@ class Lookups:
     diff_by_url: dict  # diff page URL -> (spec, diff): one lookup per duty page, not a scan of all diffs
     comparisons_by_plan: dict[str, list]  # plan key -> the comparison specs it is part of
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # groupings made on first use
+    scoped: DistrictMemo = field(default_factory=DistrictMemo, compare=False, repr=False)  # one district's views
 
     @classmethod
     def of(cls, site: Site, idx: Indexes) -> Lookups:
@@ -175,9 +178,19 @@ def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
 
 
 def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: str | None = None) -> dict:
-    """A measure ready to print; cite_url is its permanent URL where it is shown (default: its plan page)."""
+    """A measure ready to print where it is shown: its id on the page (anchor, default its id)
+    and its permanent URL there (cite_url, default its plan page's). The rest is `base`, made
+    once per measure while its district's pages are made; templates render what reads only
+    `base` once per measure (render.Fragments)."""
     plan, m = p.plan, p.measure
-    permalink = urls.measure(plan.district, plan.year, m.id)
+    base = lk.scoped.get(plan.district, (plan.key, m.id), lambda: _measure_base(lk, p))
+    cite = cite_url or base["permalink"]
+    return {**base, "base": base, "anchor": anchor or m.id, "cite_url": cite,
+            "citation": citation(lk, plan, m.id, cite)}
+
+
+def _measure_base(lk: Lookups, p: Placed) -> dict:
+    plan, m = p.plan, p.measure
     clauses = []
     if m.responsibility:
         clauses.append(f"责任单位：{m.responsibility}" if plan.shape == "table" else f"（{m.responsibility}）")
@@ -185,7 +198,6 @@ def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: st
         clauses.append(f"配合单位：{m.supporting}")
     return {
         "id": m.id,
-        "anchor": anchor or m.id,
         "number": m.number or "",
         "label": m.label or "",
         "paragraphs": paragraphs(m.text),
@@ -197,9 +209,7 @@ def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: st
         "themes": [{"name": lk.themes[t].name, "url": urls.theme_district(t, plan.district)} for t in m.themes],
         "targets": [target_view(lk, t) for t in m.targets],
         "note": m.note or "",
-        "permalink": permalink,
-        "cite_url": cite_url or permalink,
-        "citation": citation(lk, plan, m.id, cite_url or permalink),
+        "permalink": urls.measure(plan.district, plan.year, m.id),
         "plan_label": lk.plan_label(plan),
         "plan_title": plan.title,
         "plan_url": urls.plan(plan.district, plan.year),

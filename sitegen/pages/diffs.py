@@ -152,4 +152,4 @@ def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
         crumbs = (("首页", urls.home()), (lk.district_name(spec.new.district), urls.district(spec.new.district)))
     description = f"{spec.title}：任务{_headline(diff)}；指标与责任单位的变化。"
     return Page(spec.url, "diff.html", spec.title, description, context, diff_deps(spec), crumbs=crumbs,
-                downloads=(("本页变化（JSON）", spec.data_url),))
+                downloads=(("本页变化（JSON）", spec.data_url),), group=spec.group)

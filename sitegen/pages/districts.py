@@ -29,7 +29,7 @@ def _district(lk: Lookups, d) -> Page:
                 REGISTRY_FILES | {plan_file(p) for p in plans},
                 crumbs=(("首页", urls.home()), ("各区", urls.districts())),
                 downloads=tuple((f"{p.year}年 {label}", url) for p in plans for label, url in plan_downloads(p)),
-                alternates=(site_feed(), (ATOM, f"{d.name}的计划更新", urls.feed_district(d.slug))))
+                alternates=(site_feed(), (ATOM, f"{d.name}的计划更新", urls.feed_district(d.slug))), group=d.slug)
 
 
 def _district_view(lk: Lookups, d, plans) -> dict:

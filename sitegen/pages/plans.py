@@ -70,7 +70,7 @@ def _plan_page(lk: Lookups, plan: Plan) -> Page:
                 REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_district[plan.district]}
                 | {"comparisons.yaml"},
                 crumbs=(("首页", urls.home()), (district, urls.district(plan.district))),
-                searchable=True, downloads=plan_downloads(plan),
+                searchable=True, downloads=plan_downloads(plan), group=plan.district,
                 alternates=(site_feed(), (ATOM, f"{district}的计划更新", urls.feed_district(plan.district))))
 
 

@@ -43,7 +43,7 @@ def theme_pages(lk: Lookups) -> list[Page]:
                               f"{dname}历年食品安全监管计划中关于“{t.name}”的任务。", context,
                               REGISTRY_FILES | {plan_file(p) for p in lk.idx.plans_by_theme[t.slug][district]},
                               crumbs=(("首页", urls.home()), ("主题", urls.themes()), (t.name, urls.theme(t.slug))),
-                              searchable=True, downloads=(download,)))
+                              searchable=True, downloads=(download,), group=district))
     return pages
 
 
