@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .. import urls
 from ..derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
 from ..diff import DiffSpec
+from ..memo import DistrictMemo
 from ..model import Goal, Measure, Plan, Section, Site, Target
 from . import Joined, Output
 from .sitemap import absolute
@@ -106,6 +107,7 @@ class Data:
         self.metrics = {m.slug: m for m in site.metrics}
         self.themes = {t.slug: t for t in site.themes}
         self.plans = ordered_plans(idx)
+        self._lines = DistrictMemo()  # a plan's CSV lines, shared by its CSV and its agencies' duty CSVs
 
     def url(self, path: str) -> str:
         return absolute(self.base, path)
@@ -183,6 +185,21 @@ class Data:
         )
         return row
 
+    def measure_lines(self, plan: Plan) -> dict[tuple[str, int], str]:
+        """Each row of measure_rows as a CSV line, by (measure id, index of the duty or -1);
+        made once while the plan's district is being written."""
+        def make() -> dict[tuple[str, int], str]:
+            lines = _Lines()
+            w = csv.writer(lines, lineterminator="\r\n")
+            keys = []
+            for p in self.idx.placed[plan.key]:
+                duties = self.idx.duties[(plan.key, p.measure.id)]
+                for i, d in enumerate(duties) if duties else ((-1, None),):
+                    w.writerow(operator.itemgetter(*MEASURE_COLUMNS)(self.measure_row(plan, p.measure, p.trail, d)))
+                    keys.append((p.measure.id, i))
+            return dict(zip(keys, lines))
+        return self._lines.get(plan.district, plan.key, make)
+
     def measure_rows(self, plan: Plan) -> list[dict]:
         """One row per measure × agency as written; a measure naming none has one row."""
         rows = []
@@ -214,6 +231,12 @@ class Data:
 
 
 # --- encoding ---------------------------------------------------------------------
+
+
+class _Lines(list):
+    """A file for csv.writer that keeps each row's line (writerow writes a row with one call)."""
+    write = list.append
+
 
 JSON_HEAD = '{"schema_version":"%s",' % SCHEMA_VERSION  # how every versioned file starts
 CSV_BOM = "\ufeff"
@@ -282,7 +305,7 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
         rels = path(urls.data_plan(d, y, "json")), path(urls.data_plan(d, y, "csv")), \
             path(urls.data_plan(d, y, "targets.csv"))
         out += [Output(rels[0], functools.partial(_plan_json, data, plan), deps, 3, d),
-                Output(rels[1], functools.partial(_csv_of, MEASURE_COLUMNS, data.measure_rows, plan), deps, 2, d),
+                Output(rels[1], functools.partial(_plan_csv, data, plan), deps, 2, d),
                 Output(rels[2], functools.partial(_csv_of, TARGET_COLUMNS, data.target_rows, plan), deps, group=d)]
         plan_json.append(rels[0])
         plan_csv.append(rels[1])
@@ -299,7 +322,7 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
         for district, mentions in by_district.items():
             deps = REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
             out.append(Output(path(urls.data_duty(kind, district)),
-                              functools.partial(_csv_of, MEASURE_COLUMNS, data.duty_rows, kind, district), deps,
+                              functools.partial(_duty_csv, data, kind, district), deps,
                               group=district))
     for m in site.metrics:
         out.append(Output(path(urls.data_metric(m.slug)),
@@ -316,6 +339,20 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
 
 def _plan_json(data: Data, plan: Plan) -> bytes:
     return to_json(versioned(data.plan_doc(plan)))
+
+
+def _plan_csv(data: Data, plan: Plan) -> bytes:
+    return _csv_head(MEASURE_COLUMNS) + "".join(data.measure_lines(plan).values()).encode("utf-8")
+
+
+def _duty_csv(data: Data, kind: str, district: str) -> bytes:
+    """The plan CSVs' lines of the measures a duty page lists (duty_rows), not encoded again."""
+    lines = []
+    for mt in data.idx.by_agency[kind][district]:
+        plan, mid = mt.placed.plan, mt.placed.measure.id
+        i = next(i for i, d in enumerate(data.idx.duties[(plan.key, mid)]) if d is mt.duty)
+        lines.append(data.measure_lines(plan)[(mid, i)])
+    return _csv_head(MEASURE_COLUMNS) + "".join(lines).encode("utf-8")
 
 
 def _csv_of(columns: tuple[str, ...], rows, *args) -> bytes:

@@ -89,6 +89,7 @@ def _duty_view(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, .
     by_year = defaultdict(list)
     for m in mentions:
         by_year[m.placed.plan.year].append(m)
+    here = urls.duty(kind, district)
     for year, ms in sorted(by_year.items(), reverse=True):
         plan = ms[0].placed.plan
         roles = []
@@ -102,8 +103,8 @@ def _duty_view(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, .
                 view["as_written"] = m.duty.name if m.duty.name != name else ""
                 view["former"] = m.duty.former
                 view["role"] = m.duty.role
-                view["others"] = [duty_view(lk, district, x) for x in lk.idx.duties[(plan.key, m.placed.measure.id)]
-                                  if x.kind != kind]
+                # the measure's own chips (the same dicts on every page, so each is rendered once)
+                view["others"] = [d for d in view["duties"] if d["url"] != here]
                 entries.append(view)
             if entries:
                 roles.append({"role_class": rc, "label": ROLE_LABELS[rc], "measures": entries})
