@@ -70,3 +70,30 @@ def test_a_build_on_both_cores_writes_what_one_process_renders(corpus, tmp_path)
     hand_written = {k for k in written if k.startswith("static/")} - set(files)  # copied, not rendered
     assert len(files) >= PARALLEL_MIN_ITEMS  # so the build forks
     assert {k: v for k, v in written.items() if k not in hand_written} == files
+
+
+def test_work_is_cut_between_districts_never_inside_one(corpus):
+    """A district's pages and files go to one worker together (they share the measures' views,
+    rendered HTML and CSV lines), the heavy SQLite file first."""
+    from sitegen.build import HEAVY, _ordered, _pieces, _prepare, site_outputs
+
+    project = Project(corpus, corpus.parent / "unused", ROOT / "templates", ROOT / "static")
+    site, idx, pages, _ = _prepare(project, False)
+    outputs, _ = site_outputs(site, idx)
+    items = _ordered(pages, outputs)
+    assert sorted(map(id, items)) == sorted(map(id, [*pages, *outputs]))
+    assert items[0].weight >= HEAVY and items[0].rel.endswith(".sqlite")
+    groups = [i.group for i in items if i.group]
+    assert len({i.group for i in items if i.group}) == len(site.districts)
+    # each district's items are one run
+    runs = [g for k, g in enumerate(groups) if k == 0 or groups[k - 1] != g]
+    assert len(runs) == len(set(runs))
+    pieces = _pieces(items, 50)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(items)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    owner = {}
+    for n, (start, stop) in enumerate(pieces):
+        for item in items[start:stop]:
+            if item.group:
+                assert owner.setdefault(item.group, n) == n, f"{item.group} split between pieces"
+    assert len(pieces) > 5

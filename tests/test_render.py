@@ -1,0 +1,48 @@
+"""The template helpers: cached() renders a macro once per view dict, one district at a time."""
+
+from __future__ import annotations
+
+from sitegen.memo import DistrictMemo
+from sitegen.render import environment
+
+
+def _env(tmp_path, source: str):
+    (tmp_path / "t.html").write_text(source, encoding="utf-8")
+    env = environment(tmp_path)
+    calls = []
+    env.globals["count"] = lambda: calls.append(1) or ""
+    return env, calls
+
+
+def test_cached_renders_a_macro_once_per_view(tmp_path):
+    env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}<b>{{ v.x }}</b>{% endmacro %}"
+                                "{{ cached(m, a) }}{{ cached(m, a) }}{{ cached(m, b) }}{{ m(a) }}")
+    out = env.get_template("t.html").render(a={"x": "<甲>"}, b={"x": "乙"})
+    assert out == "<b>&lt;甲&gt;</b>" * 2 + "<b>乙</b><b>&lt;甲&gt;</b>"  # escaped, as uncached
+    assert len(calls) == 3  # a once, b once, and the uncached call
+
+
+def test_cached_fragments_are_dropped_with_their_district(tmp_path):
+    env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}{{ v.x }}{% endmacro %}{{ cached(m, a) }}")
+    a = {"x": "甲"}
+    template, fragments = env.get_template("t.html"), env.globals["cached"]
+    fragments.enter("hedong")
+    template.render(a=a)
+    template.render(a=a)
+    assert len(calls) == 1
+    fragments.enter("futian")  # another district's pages: hedong's fragments go
+    template.render(a=a)
+    assert len(calls) == 2
+
+
+def test_district_memo_keeps_one_district():
+    memo, made = DistrictMemo(), []
+
+    def make(v):
+        return lambda: made.append(v) or v
+
+    assert memo.get("hedong", 1, make("a")) == "a"
+    assert memo.get("hedong", 1, make("b")) == "a"
+    assert memo.get("futian", 1, make("c")) == "c"
+    assert memo.get("hedong", 1, make("d")) == "d"
+    assert made == ["a", "c", "d"]
