@@ -164,7 +164,7 @@ def assets(project: Project, site: Site) -> dict[str, bytes]:
 def site_outputs(site: Site, idx: Indexes) -> tuple[list[Output], list[Joined]]:
     """The data behind the pages, the SQLite file and the feeds (docs/data.md), each made when
     asked; each diff's document too."""
-    diffs = [(spec, functools.partial(to_json, diff)) for spec, diff in idx.diffs]
+    diffs = [(spec, functools.partial(_diff_json, idx, spec)) for spec in idx.diffs]
     feeds = feed_list(site, idx)
     outputs, joined = data_outputs(site, idx, diffs=diffs, feeds=[f.url for f in feeds])
     outputs.append(Output(str(urls.output_path(urls.data_all("sqlite"))),
@@ -202,12 +202,16 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
 GC_THRESHOLD = 50_000  # allocations between young collections in a render worker
 PARALLEL_MIN_ITEMS = 400  # below this, forking a big process costs more than it saves (a one-plan rebuild is ~110 pages)
 CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
-_JOB: tuple | None = None  # what forked workers make: (environment, info, items, staging root)
+_JOB: tuple | None = None  # what forked workers make: (environment, info, items, staging root, diff cache)
+
+
+def _diff_json(idx: Indexes, spec) -> dict:
+    return to_json(idx.diff(spec))
 
 
 def _make_range(start: int, stop: int) -> int:
     """Render the pages and make the data files items[start:stop], straight into the staging folder."""
-    env, info, items, root = _JOB  # type: ignore[misc]
+    env, info, items, root, _ = _JOB  # type: ignore[misc]
     for item in items[start:stop]:
         if isinstance(item, Page):
             rel, body = str(item.out_path), render_page(env, info, item).encode("utf-8")
@@ -304,7 +308,7 @@ class Builder:
 
         files = {str(p.out_path) for p in pages} | {k for k in code if k.startswith("static/")}
         try:
-            self._make(site, render, make, staging.root)
+            self._make(site, idx, render, make, staging.root)
             if not patch:
                 for rel in [str(p.out_path) for p in pages if not stale(str(p.out_path), p.deps, changed)] + \
                         [o.rel for o in outputs if not stale(o.rel, o.deps, data_changed)]:
@@ -357,9 +361,12 @@ class Builder:
         self.made = {o.rel for o in make}
         return _result(site, idx, pages, left_out, len(render))
 
-    def _make(self, site: Site, pages: list[Page], outputs: list[Output], root: Path) -> None:
+    def _make(self, site: Site, idx: Indexes, pages: list[Page], outputs: list[Output], root: Path) -> None:
         global _JOB
         items = _ordered(pages, outputs)
+        # Pages that read every diff's summary come after the pages that make the diffs, in this process.
+        late = [i for i in items if isinstance(i, Page) and i.late]
+        items = [i for i in items if not (isinstance(i, Page) and i.late)]
         workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
         if self._env is None:
             # One environment a session, its templates compiled before the fork: every worker and
@@ -367,17 +374,20 @@ class Builder:
             self._env = environment(self.project.templates)
             for name in self._env.list_templates(extensions=["html"]):
                 self._env.get_template(name)
-        _JOB = (self._env, site.info, items, root)
+        _JOB = (self._env, site.info, items, root, idx.diff_cache)
         try:
             if workers == 1:
                 _make_range(0, len(items))
-                return
-            # Forked workers inherit the items as they are (nothing is pickled but two ints a piece);
-            # each piece is written straight into the staging folder.
-            pieces = _pieces(items, max(1, len(items) // (workers * CHUNKS_PER_WORKER)))
-            with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
-                for _ in pool.imap_unordered(_star_make_range, pieces):
-                    pass
+            else:
+                # Forked workers inherit the items as they are (nothing is pickled but two ints a
+                # piece, and the summaries of the diffs made); each piece is written straight into
+                # the staging folder.
+                pieces = _pieces(items, max(1, len(items) // (workers * CHUNKS_PER_WORKER)))
+                with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
+                    for summaries in pool.imap_unordered(_star_make_range, pieces):
+                        idx.diff_cache.add_summaries(summaries, idx.diffs)
+            _JOB = (self._env, site.info, late, root, idx.diff_cache)
+            _make_range(0, len(late))
         finally:
             _JOB = None
 
@@ -406,8 +416,11 @@ def _pieces(items: list[Page | Output], step: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _star_make_range(piece: tuple[int, int]) -> int:
-    return _make_range(*piece)
+def _star_make_range(piece: tuple[int, int]) -> dict:
+    """A worker's piece; what it hands back: the summaries of the diffs it made (the diffs
+    themselves are dropped: a piece holds whole districts, and no later piece needs them)."""
+    _make_range(*piece)
+    return _JOB[4].drain()  # type: ignore[index]
 
 
 class _Written(Mapping):

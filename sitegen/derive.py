@@ -7,7 +7,7 @@ Pure: the Site model in, frozen indexes out. Pages only look things up here.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .diff import DiffSpec, PlanDiff, diff_plans, site_diffs
 from .model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
@@ -77,7 +77,7 @@ class Indexes:
     by_theme: dict[str, tuple[Placed, ...]]  # theme -> measures (district order, year, plan order)
     by_metric: dict[str, tuple[PlacedTarget, ...]]  # metric -> targets (year, district order)
     neighbours: dict[str, tuple[Plan | None, Plan | None]]  # plan key -> (previous, next) of its district
-    diffs: tuple[tuple[DiffSpec, PlanDiff], ...]  # consecutive plans of each district, then comparisons
+    diffs: tuple[DiffSpec, ...]  # consecutive plans of each district, then comparisons
     diff_to: dict[str, DiffSpec]  # plan key -> the district diff that ends at that plan
     # kind -> district -> the plans naming the kind, and theme -> district -> the plans with the
     # theme: what a page of that kind or theme depends on, without a walk over every mention
@@ -85,6 +85,16 @@ class Indexes:
     plans_by_theme: dict[str, dict[str, tuple[Plan, ...]]]
     # kind -> district -> year -> tasks by role class: the counts agency pages show, summed per plan
     role_counts: dict[str, dict[str, dict[int, dict[str, int]]]]
+    # Where each diff is made when first asked for: a build's workers make a district's diffs with
+    # its pages, on both cores, rather than this process making all of them before rendering.
+    diff_cache: DiffCache = field(compare=False, repr=False)
+
+    def diff(self, spec: DiffSpec) -> PlanDiff:
+        return self.diff_cache.get(spec.old, spec.new)
+
+    def diff_summary(self, spec: DiffSpec) -> dict:
+        """The diff's `summary` (counts by status), without the diff when a worker sent it back."""
+        return self.diff_cache.summary(spec.old, spec.new)
 
 
 @dataclass(frozen=True)
@@ -100,31 +110,61 @@ class _PlanParts:
 
 
 class DiffCache:
-    """What derive made for each plan and each pair of plans, by the plan objects (a plan cache
-    hands back the same object for an unchanged file), valid while the registries are the same."""
+    """What derive made for each plan, and the diff of each pair of plans (made when first asked
+    for), by the plan objects (a plan cache hands back the same object for an unchanged file),
+    valid while the registries are the same. A pair's summary outlives its diff: a render worker
+    sends back the summaries of the diffs it made (`drain`), and the diffs overview, rendered
+    after the workers, reads them."""
 
     def __init__(self) -> None:
         self.registries: tuple | None = None
+        self.site: Site | None = None
         self.entries: dict[tuple[int, int], tuple[Plan, Plan, PlanDiff]] = {}
+        self.summaries: dict[tuple[int, int], tuple[Plan, Plan, dict]] = {}
         self.parts: dict[int, tuple[Plan, _PlanParts]] = {}
-        self.computed = 0
+        self.fresh: list[tuple[int, int]] = []  # pairs diffed since the last drain
 
     def check(self, site: Site) -> None:
         registries = (site.agencies, site.metrics, site.themes, site.districts)
         # Identity first: comparing the registries field by field takes most of a second at scale.
         same = self.registries is not None and all(a is b for a, b in zip(self.registries, registries))
         if not same and self.registries != registries:
-            self.entries, self.parts = {}, {}
+            self.entries, self.summaries, self.parts = {}, {}, {}
         self.registries = registries
+        self.site = site
 
-    def get(self, old: Plan, new: Plan, site: Site) -> PlanDiff:
-        hit = self.entries.get((id(old), id(new)))
+    def get(self, old: Plan, new: Plan) -> PlanDiff:
+        key = (id(old), id(new))
+        hit = self.entries.get(key)
         if hit is not None and hit[0] is old and hit[1] is new:
             return hit[2]
-        self.computed += 1
-        diff = diff_plans(old, new, site)
-        self.entries[(id(old), id(new))] = (old, new, diff)
+        diff = diff_plans(old, new, self.site)  # type: ignore[arg-type]
+        self.entries[key] = (old, new, diff)
+        self.summaries[key] = (old, new, diff.summary)
+        self.fresh.append(key)
         return diff
+
+    def summary(self, old: Plan, new: Plan) -> dict:
+        hit = self.summaries.get((id(old), id(new)))
+        if hit is not None and hit[0] is old and hit[1] is new:
+            return hit[2]
+        return self.get(old, new).summary
+
+    def drain(self) -> dict[tuple[int, int], dict]:
+        """The summaries of the diffs made since the last drain, those diffs forgotten: a worker
+        needs a district's diffs only while it makes that district's pages."""
+        out = {key: self.summaries[key][2] for key in self.fresh}
+        for key in self.fresh:
+            self.entries.pop(key, None)
+        self.fresh = []
+        return out
+
+    def add_summaries(self, summaries: dict[tuple[int, int], dict], specs) -> None:
+        """Summaries a forked worker made (its plan objects are this process's, at the same ids)."""
+        pairs = {(id(s.old), id(s.new)): (s.old, s.new) for s in specs}
+        for key, summary in summaries.items():
+            if key in pairs:
+                self.summaries[key] = (*pairs[key], summary)
 
     def plan_parts(self, plan: Plan, registry: Registry) -> _PlanParts:
         hit = self.parts.get(id(plan))
@@ -136,6 +176,7 @@ class DiffCache:
 
     def keep_only(self, pairs: set[tuple[int, int]], plans: set[int]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in pairs}
+        self.summaries = {k: v for k, v in self.summaries.items() if k in pairs}
         self.parts = {k: v for k, v in self.parts.items() if k in plans}
 
 
@@ -162,8 +203,9 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     registry = Registry(site.agencies)
     order = {d.slug: i for i, d in enumerate(site.districts)}
     plans = sorted(site.plans, key=lambda p: (order.get(p.district, len(order)), p.year))
-    if cache is not None:
-        cache.check(site)
+    if cache is None:
+        cache = DiffCache()
+    cache.check(site)
 
     by_district: dict[str, list[Plan]] = defaultdict(list)
     by_year: dict[int, list[Plan]] = defaultdict(list)
@@ -179,7 +221,7 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     for plan in plans:
         by_district[plan.district].append(plan)
         by_year[plan.year].append(plan)
-        parts = cache.plan_parts(plan, registry) if cache is not None else _plan_parts(plan, registry)
+        parts = cache.plan_parts(plan, registry)
         placed[plan.key] = parts.placed
         key = plan.key
         for mid, ds in parts.duties:
@@ -197,8 +239,7 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
             plans_by_theme[theme][plan.district].append(plan)
 
     specs = site_diffs(site)
-    if cache is not None:
-        cache.keep_only({(id(s.old), id(s.new)) for s in specs}, {id(p) for p in plans})
+    cache.keep_only({(id(s.old), id(s.new)) for s in specs}, {id(p) for p in plans})
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
         plans_by_district={d: tuple(ps) for d, ps in by_district.items()},
@@ -211,12 +252,12 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
         by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
                    for k, v in by_metric.items()},
         neighbours=_neighbours(by_district),
-        diffs=tuple((spec, cache.get(spec.old, spec.new, site) if cache else diff_plans(spec.old, spec.new, site))
-                    for spec in specs),
+        diffs=tuple(specs),
         diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
         plans_by_agency={k: {d: tuple(ps) for d, ps in v.items()} for k, v in plans_by_agency.items()},
         plans_by_theme={t: {d: tuple(ps) for d, ps in v.items()} for t, v in plans_by_theme.items()},
         role_counts={k: dict(sorted(v.items(), key=lambda kv: order.get(kv[0], 0))) for k, v in role_counts.items()},
+        diff_cache=cache,
     )
 
 

@@ -74,4 +74,5 @@ def render(env: jinja2.Environment, template: str, context: dict) -> str:
 def render_page(env: jinja2.Environment, info: SiteInfo, page: Page) -> str:
     env.globals["cached"].enter(page.group)
     return render(env, page.template, {**page.view(), "page": page, "site": info,
+                                       "description": page.meta_description(),
                                        "canonical": absolute(info.base_url, page.url)})

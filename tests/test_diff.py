@@ -375,3 +375,24 @@ def test_docs_list_the_json_keys_there_are(site):
             tables.append({k for row in rows for k in re.findall(r"`([a-z_]+)`", row.split("|")[1])})
     d = to_json(diff_plans(_load(site, "target-up", "old"), _load(site, "target-up", "new"), site))
     assert tables == [set(d) - {"format"}, set(d["measures"][0]), set(d["targets"][0])]
+
+
+def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch):
+    """A build's workers make each district's diffs with its pages and send back only their
+    summaries (drain); the overview, rendered after them, reads those without diffing again."""
+    from sitegen import derive as derive_module
+
+    seeds = load_site(PROJECT_CONTENT).site
+    idx = derive_module.derive(seeds)
+    assert idx.diff_cache.entries == {}  # nothing diffed by derive itself
+    spec = idx.diffs[0]
+    diff = idx.diff(spec)
+    assert idx.diff(spec) is diff and idx.diff_summary(spec) == diff.summary
+    sent = idx.diff_cache.drain()
+    assert sent == {(id(spec.old), id(spec.new)): diff.summary}
+    assert idx.diff_cache.entries == {} and idx.diff_cache.drain() == {}
+
+    parent = derive_module.derive(seeds)
+    parent.diff_cache.add_summaries(sent, parent.diffs)
+    monkeypatch.setattr(derive_module, "diff_plans", lambda *a: pytest.fail("diffed again"))
+    assert parent.diff_summary(spec) == diff.summary

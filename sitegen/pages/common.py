@@ -26,7 +26,8 @@ class Page:
     url: str
     template: str
     title: str
-    description: str
+    # A function when it needs what is made at render time (a diff's summary).
+    description: str | Callable[[], str] = field(hash=False, compare=False)
     # What the template shows: a dict, or a function making it when the page is rendered (so a
     # rebuild pays only for the pages it renders, and a build holds one big page's view at a time).
     context: dict | Callable[[], dict] = field(hash=False, compare=False)
@@ -36,6 +37,7 @@ class Page:
     alternates: tuple[tuple[str, str, str], ...] = ()  # (type, title, url): feeds
     downloads: tuple[tuple[str, str], ...] = ()  # (label, url): the data behind the page
     group: str = ""  # the district whose measures it shows, if one: a build renders a district's pages together
+    late: bool = False  # reads every diff's summary: rendered after the pages that make the diffs
 
     @functools.cached_property
     def out_path(self):
@@ -43,6 +45,9 @@ class Page:
 
     def view(self) -> dict:
         return self.context() if callable(self.context) else self.context
+
+    def meta_description(self) -> str:
+        return self.description() if callable(self.description) else self.description
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,6 @@ class Lookups:
     kinds: dict[str, AgencyKind]
     themes: dict[str, Theme]
     metrics: dict[str, Metric]
-    diff_by_url: dict  # diff page URL -> (spec, diff): one lookup per duty page, not a scan of all diffs
     comparisons_by_plan: dict[str, list]  # plan key -> the comparison specs it is part of
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # groupings made on first use
     scoped: DistrictMemo = field(default_factory=DistrictMemo, compare=False, repr=False)  # one district's views
@@ -63,13 +67,13 @@ class Lookups:
     @classmethod
     def of(cls, site: Site, idx: Indexes) -> Lookups:
         comparisons: dict[str, list] = {}
-        for spec, _ in idx.diffs:
+        for spec in idx.diffs:
             if spec.kind == "comparison":
                 for key in (spec.old.key, spec.new.key):
                     comparisons.setdefault(key, []).append(spec)
         return cls(site, idx, {d.slug: d for d in site.districts}, {k.slug: k for k in site.agencies},
                    {t.slug: t for t in site.themes}, {m.slug: m for m in site.metrics},
-                   {spec.url: (spec, d) for spec, d in idx.diffs}, comparisons)
+                   comparisons)
 
     def targets_by(self, what: str) -> dict:
         """Every placed target grouped by its plan's "district" or "year", each group in
@@ -85,7 +89,7 @@ class Lookups:
     def district_diff(self, plan_key: str):
         """The (spec, diff) of a plan against its district's previous plan, or None."""
         spec = self.idx.diff_to.get(plan_key)
-        return self.diff_by_url[spec.url] if spec else None
+        return (spec, self.idx.diff(spec)) if spec else None
 
     def absolute(self, url: str) -> str:
         return self.site.info.base_url.rstrip("/") + url

@@ -24,19 +24,23 @@ MATCHED = ("reworded", "moved", "split", "merged", "unchanged")
 
 
 def diff_pages(lk: Lookups) -> list[Page]:
-    pages = [_view(lk, spec, diff) for spec, diff in lk.idx.diffs]
-    rows = [{"title": spec.title, "url": spec.url, "kind": spec.kind, "context": spec.context or "",
-             "summary": _headline(diff)} for spec, diff in lk.idx.diffs]
+    pages = [_view(lk, spec) for spec in lk.idx.diffs]
+    # Every diff's summary: rendered last (`late`), when the workers have made the diffs.
     pages.append(Page(urls.diffs(), "diffs.html", "变化", "各区计划逐年的变化，以及编辑选定的计划对比。",
-                      {"district": [r for r in rows if r["kind"] == "district"],
-                       "comparisons": [r for r in rows if r["kind"] == "comparison"]},
-                      REGISTRY_FILES | {COMPARISONS_FILE} | {plan_file(p) for p in lk.site.plans},
-                      crumbs=(("首页", urls.home()),)))
+                      lambda: _overview(lk), REGISTRY_FILES | {COMPARISONS_FILE} | {plan_file(p) for p in lk.site.plans},
+                      crumbs=(("首页", urls.home()),), late=True))
     return pages
 
 
-def _headline(diff: PlanDiff) -> str:
-    counts = diff.summary["measures"]
+def _overview(lk: Lookups) -> dict:
+    rows = [{"title": spec.title, "url": spec.url, "kind": spec.kind, "context": spec.context or "",
+             "summary": _headline(lk.idx.diff_summary(spec))} for spec in lk.idx.diffs]
+    return {"district": [r for r in rows if r["kind"] == "district"],
+            "comparisons": [r for r in rows if r["kind"] == "comparison"]}
+
+
+def _headline(summary: dict) -> str:
+    counts = summary["measures"]
     parts = [f"{STATUS_LABELS[s]} {counts[s]}" for s in ("added", "removed", "reworded", "moved", "split", "merged")
              if counts.get(s)]
     return "，".join(parts) or "任务没有变化"
@@ -144,12 +148,13 @@ def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
     return context
 
 
-def _view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> Page:
-    context = lambda: _diff_view(lk, spec, diff)  # noqa: E731
+def _view(lk: Lookups, spec: DiffSpec) -> Page:
+    # The diff is made when the page is rendered (by the worker making its district's pages).
+    context = lambda: _diff_view(lk, spec, lk.idx.diff(spec))  # noqa: E731
     if spec.kind == "comparison":
         crumbs = (("首页", urls.home()), ("变化", urls.diffs()))
     else:
         crumbs = (("首页", urls.home()), (lk.district_name(spec.new.district), urls.district(spec.new.district)))
-    description = f"{spec.title}：任务{_headline(diff)}；指标与责任单位的变化。"
+    description = lambda: f"{spec.title}：任务{_headline(lk.idx.diff_summary(spec))}；指标与责任单位的变化。"  # noqa: E731
     return Page(spec.url, "diff.html", spec.title, description, context, diff_deps(spec), crumbs=crumbs,
                 downloads=(("本页变化（JSON）", spec.data_url),), group=spec.group)

@@ -28,8 +28,8 @@ def _home(lk: Lookups) -> Page:
         "themes": [{"name": t.name, "url": urls.theme(t.slug)} for t in lk.site.themes],
         "metrics": [{"name": m.name, "url": urls.metric(m.slug)} for m in lk.site.metrics
                     if m.slug in lk.idx.by_metric],
-        "changes": [{"title": spec.title, "url": spec.url} for spec, _ in
-                    sorted(lk.idx.diffs, key=lambda sd: (sd[0].kind != "district", -sd[0].new.year))[:LATEST]],
+        "changes": [{"title": spec.title, "url": spec.url} for spec in
+                    sorted(lk.idx.diffs, key=lambda s: (s.kind != "district", -s.new.year))[:LATEST]],
         "counts": {"plans": len(lk.site.plans), "districts": len(lk.idx.plans_by_district),
                    "measures": sum(len(v) for v in lk.idx.placed.values())},
     }
