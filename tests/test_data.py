@@ -373,3 +373,12 @@ def test_every_diff_page_has_its_json_listed_in_the_index(files, site, base):
         assert entry == {"key": spec.key, "kind": spec.kind, "title": spec.title,
                          "old": f"{spec.old.district}-{spec.old.year}", "new": f"{spec.new.district}-{spec.new.year}",
                          "url": base + spec.url, "json": base + spec.data_url}
+
+
+def test_json_files_are_written_as_the_standard_library_writes_them():
+    """orjson writes the downloads for speed; the bytes are those of compact json.dumps."""
+    from sitegen.outputs.data import to_json
+
+    doc = {"标题": "“食品”安全\t\n\\\"</script>", "值": [98.5, 0.1, 3, -2, 1e15, None, True, False],
+           "嵌套": {"u2028": "\u2028\u2029", "ctl": "\x00\x1f\x7f", "emoji": "🍚"}, "空": {}, "表": []}
+    assert to_json(doc) == (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
