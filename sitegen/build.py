@@ -366,7 +366,8 @@ class Builder:
         items = _ordered(pages, outputs)
         # Pages that read every diff's summary come after the pages that make the diffs, in this process.
         late = [i for i in items if isinstance(i, Page) and i.late]
-        items = [i for i in items if not (isinstance(i, Page) and i.late)]
+        if late:
+            items = [i for i in items if not (isinstance(i, Page) and i.late)]
         workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
         if self._env is None:
             # One environment a session, its templates compiled before the fork: every worker and
@@ -417,8 +418,9 @@ def _pieces(items: list[Page | Output], step: int) -> list[tuple[int, int]]:
 
 
 def _star_make_range(piece: tuple[int, int]) -> dict:
-    """A worker's piece; what it hands back: the summaries of the diffs it made (the diffs
-    themselves are dropped: a piece holds whole districts, and no later piece needs them)."""
+    """A worker's piece; what it hands back: the summaries of the diffs it made. The diffs
+    themselves are dropped: a piece holds whole districts, so no later piece needs them (but for
+    an editor's comparison of two districts, made again by the other district's piece)."""
     _make_range(*piece)
     return _JOB[4].drain()  # type: ignore[index]
 
