@@ -5,10 +5,11 @@
 Prints one table (times are wall-clock seconds; with --repeat N, the best and
 the median of N runs). Each command runs in its own process, so its peak
 memory (max RSS, the largest of the process and its workers) is its own;
-the disks are synced before each. The Hugo run builds one Markdown file per sitegen HTML page, holding that
-page's title and text, with a one-line template: the same number of pages
-with the same text, without sitegen's views, data files or search index,
-into an empty folder as sitegen writes (and, for reference, over its last output).
+the disks are synced before each. The Hugo run builds one Markdown file per
+sitegen HTML page, holding that page's title and text, with a one-line
+template: the same number of pages with the same text, without sitegen's
+views, data files or search index, into an empty folder as sitegen writes
+(and, for reference, over its last output).
 """
 
 from __future__ import annotations
@@ -207,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         dest = work / "hugo-public"
         cmd = ["hugo", "--quiet", "--source", str(work / "hugo"), "--destination", str(dest)]
         # Into an empty folder, as every sitegen build writes its output (a fresh folder swapped
-        # in) and as a clean clone deploys; then into its last output, whose files Hugo
-        # overwrites in place (about half the time on this VM's file system), for reference.
+        # in) and as a clean clone deploys; then over its last output, whose files Hugo
+        # overwrites in place, for reference.
         h, h_mem, _ = repeat(n, cmd, before=lambda: shutil.rmtree(dest, ignore_errors=True))
         h_over, _, _ = repeat(n, cmd)
         hugo = (hugo_pages, h, h_mem, h_over)

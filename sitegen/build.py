@@ -386,7 +386,7 @@ class Builder:
                 pieces = _pieces(items, max(1, len(items) // (workers * CHUNKS_PER_WORKER)))
                 with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
                     for summaries in pool.imap_unordered(_star_make_range, pieces):
-                        idx.diff_cache.add_summaries(summaries, idx.diffs)
+                        idx.diff_cache.add_summaries(summaries)
             _JOB = (self._env, site.info, late, root, idx.diff_cache)
             _make_range(0, len(late))
         finally:

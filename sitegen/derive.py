@@ -123,6 +123,7 @@ class DiffCache:
         self.summaries: dict[tuple[int, int], tuple[Plan, Plan, dict]] = {}
         self.parts: dict[int, tuple[Plan, _PlanParts]] = {}
         self.fresh: list[tuple[int, int]] = []  # pairs diffed since the last drain
+        self.pairs: dict[tuple[int, int], tuple[Plan, Plan]] = {}  # the site's pairs, by their ids
 
     def check(self, site: Site) -> None:
         registries = (site.agencies, site.metrics, site.themes, site.districts)
@@ -159,12 +160,11 @@ class DiffCache:
         self.fresh = []
         return out
 
-    def add_summaries(self, summaries: dict[tuple[int, int], dict], specs) -> None:
+    def add_summaries(self, summaries: dict[tuple[int, int], dict]) -> None:
         """Summaries a forked worker made (its plan objects are this process's, at the same ids)."""
-        pairs = {(id(s.old), id(s.new)): (s.old, s.new) for s in specs}
         for key, summary in summaries.items():
-            if key in pairs:
-                self.summaries[key] = (*pairs[key], summary)
+            if key in self.pairs:
+                self.summaries[key] = (*self.pairs[key], summary)
 
     def plan_parts(self, plan: Plan, registry: Registry) -> _PlanParts:
         hit = self.parts.get(id(plan))
@@ -174,7 +174,9 @@ class DiffCache:
         self.parts[id(plan)] = (plan, parts)
         return parts
 
-    def keep_only(self, pairs: set[tuple[int, int]], plans: set[int]) -> None:
+    def keep_only(self, pairs: dict[tuple[int, int], tuple[Plan, Plan]], plans: set[int]) -> None:
+        """Forget what concerns plans and pairs the site no longer has; `pairs` are the site's."""
+        self.pairs = pairs
         self.entries = {k: v for k, v in self.entries.items() if k in pairs}
         self.summaries = {k: v for k, v in self.summaries.items() if k in pairs}
         self.parts = {k: v for k, v in self.parts.items() if k in plans}
@@ -239,7 +241,7 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
             plans_by_theme[theme][plan.district].append(plan)
 
     specs = site_diffs(site)
-    cache.keep_only({(id(s.old), id(s.new)) for s in specs}, {id(p) for p in plans})
+    cache.keep_only({(id(s.old), id(s.new)): (s.old, s.new) for s in specs}, {id(p) for p in plans})
     return Indexes(
         district_names={d.slug: d.name for d in site.districts},
         plans_by_district={d: tuple(ps) for d, ps in by_district.items()},

@@ -393,6 +393,6 @@ def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch)
     assert idx.diff_cache.entries == {} and idx.diff_cache.drain() == {}
 
     parent = derive_module.derive(seeds)
-    parent.diff_cache.add_summaries(sent, parent.diffs)
+    parent.diff_cache.add_summaries(sent)
     monkeypatch.setattr(derive_module, "diff_plans", lambda *a: pytest.fail("diffed again"))
     assert parent.diff_summary(spec) == diff.summary
