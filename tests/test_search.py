@@ -9,6 +9,7 @@ from sitegen.build import Project, _render, build
 from sitegen.cli import main
 from sitegen.outputs import search
 from sitegen.outputs.search import index_copy, page_facts, spaced
+from sitegen.pages import Page
 
 import hashlib
 import shutil
@@ -55,6 +56,25 @@ def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_pag
     assert "曾称区市场和质量监管局" in page_facts(duty)["names"]
     assert page_facts(duty)["filters"]["agency"] == ["市场监管"]
 
+
+def test_tasks_are_indexed_on_their_plan_page_only_duty_and_theme_pages_by_their_names(content):
+    files, _, pages = _render(Project(content, ROOT / "public", ROOT / "templates", ROOT / "static"), drafts=False)
+    copy = {p.url: index_copy(p, files[str(p.out_path)].decode("utf-8")) for p in pages if p.searchable}
+    task = spaced("加强对抽检不合格和问题产品的核查处置工作")  # hedong 2024 #sampling-plan: market regulation, sampling
+    assert task in copy["/plans/hedong/2024/"]
+    for url in ("/agencies/market-regulation/hedong/", "/themes/sampling/hedong/"):
+        assert 'class="measure"' not in copy[url] and task not in copy[url], url
+        assert 'data-pagefind-filter="district:河东区"' in copy[url]  # its facts stay, so filters still work
+    assert spaced("区市场和质量监管局") in copy["/agencies/market-regulation/hedong/"]  # a former name
+    assert spaced("主题：抽检监测") in copy["/themes/sampling/hedong/"]
+
+
+def test_an_ignored_element_is_left_out_of_the_copy_whatever_it_holds():
+    page = Page("/x/", "page.html", "T", "d", lambda: {})
+    html_ = ('<main data-pagefind-body><p>甲</p><ol data-pagefind-ignore><li><p>乙<ol><li>丙</ol>'
+             '<img data-pagefind-ignore src="a.png"></ol><p>丁<br data-pagefind-ignore>戊</p></main>')
+    copy = index_copy(page, html_)
+    assert all(c in copy for c in "甲丁戊") and not any(c in copy for c in "乙丙")
 
 def test_build_writes_the_index_and_no_search_skips_it(small, tmp_path):
     out = tmp_path / "public"

@@ -169,6 +169,7 @@ _HEADING = re.compile(r"h[1-6]")
 # Boilerplate repeated on every page: indexing it would make every page match its words.
 NOT_INDEXED = {"legend", "permalink", "neighbours"}  # neighbours: links to other plans and comparisons
 _RAW = {"script", "style"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class _IndexCopy(HTMLParser):
@@ -247,10 +248,33 @@ class _IndexCopy(HTMLParser):
         pass
 
 
+_IGNORED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-pagefind-ignore[\s/>=]")
+
+
+def without_ignored(page_html: str) -> str:
+    """The page less each element marked data-pagefind-ignore, found by counting its own tag only
+    (an unclosed <p> or <li> inside cannot end it early). The task lists of duty and theme pages
+    are most of their bytes: cut here by string search, the parser below never reads them."""
+    parts, at = [], 0
+    while m := _IGNORED.search(page_html, at):
+        parts.append(page_html[at:m.start()])
+        tag, at = m.group(1), m.end()
+        if tag in _VOID:
+            continue
+        opening, depth = re.compile(f"<{tag}[\\s>]|</{tag}\\s*>"), 1
+        while depth and (n := opening.search(page_html, at)):
+            depth += -1 if n.group().startswith("</") else 1
+            at = n.end()
+        if depth:  # never closed: the rest of the page is inside it
+            at = len(page_html)
+    parts.append(page_html[at:])
+    return "".join(parts)
+
+
 def index_copy(page: Page, page_html: str) -> str:
     """The HTML Pagefind indexes for a page (never published)."""
     parser = _IndexCopy(page_facts(page))
-    parser.feed(page_html)
+    parser.feed(without_ignored(page_html))
     parser.close()
     return "".join(parser.out)
 

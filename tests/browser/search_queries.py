@@ -1,6 +1,7 @@
 """The search test queries: what a reader types, and the page (and task) it must bring up.
 
-Each query must show `page` among the first five results and, when `anchor` is
+Each query must show `page` among the first five results (a `page` that is the
+URL of a list, such as an agency kind's, is met by any page under it) and, when `anchor` is
 given, that task as one of the page's matches (a sub-result linking to
 page#anchor). Recall is measured over every page containing the query
 (tests/browser/search_recall.py), not just these.
@@ -48,7 +49,8 @@ QUERIES = [
     Query("河东区市场监管局", "/agencies/market-regulation/hedong/", None, "an agency as its duty page names it"),
     Query("区市场监督管理局", "/agencies/market-regulation/hedong/", None, "an alias no plan uses"),
     Query("区市场和质量监管局", "/agencies/market-regulation/jizhou/", None, "a former name"),
-    Query("区食品安全委员会办公室", "/agencies/food-safety-office/hedong/", None, "the full name of 食安办"),
+    # every district's 食安办 holds the name equally (tasks are searched on plan pages only)
+    Query("区食品安全委员会办公室", "/agencies/food-safety-office/", None, "the full name of 食安办: its duty pages"),
     Query("区食药安办", "/agencies/food-safety-office/futian/", None, "a name used in one district"),
     Query("公安蓟州分局", "/agencies/public-security/jizhou/", None, "a district's police branch"),
     # districts
