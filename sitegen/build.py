@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -17,7 +16,7 @@ from .derive import DiffCache, Indexes, derive
 from .diagnostics import ContentError, Diagnostic
 from .diff import to_json
 from .filehash import file_digest
-from .gcpause import paused
+from .gcpause import paused, worker_start
 from .load import display_path
 from .model import Site, Status
 from .outputs import Joined, Output
@@ -199,7 +198,6 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
     return out
 
 
-GC_THRESHOLD = 50_000  # allocations between young collections in a render worker
 PARALLEL_MIN_ITEMS = 400  # below this, forking a big process costs more than it saves (a one-plan rebuild is ~110 pages)
 CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
 _JOB: tuple | None = None  # what forked workers make: (environment, info, items, staging root, diff cache)
@@ -334,7 +332,7 @@ class Builder:
                     for rel in made:
                         staging.link(rel)
             if search and data:  # it reads the pages back from the new output
-                for rel, body in search_files(pages, _Written(read)).items():
+                for rel, body in search_files(pages, _Written(read), workers=self._workers_for(len(pages))).items():
                     staging.write(rel, body)
                     made.add(rel)
             files |= made
@@ -361,6 +359,9 @@ class Builder:
         self.made = {o.rel for o in make}
         return _result(site, idx, pages, left_out, len(render))
 
+    def _workers_for(self, items: int) -> int:
+        return self.workers if items >= PARALLEL_MIN_ITEMS and _can_fork() else 1
+
     def _make(self, site: Site, idx: Indexes, pages: list[Page], outputs: list[Output], root: Path) -> None:
         global _JOB
         items = _ordered(pages, outputs)
@@ -368,7 +369,7 @@ class Builder:
         late = [i for i in items if isinstance(i, Page) and i.late]
         if late:
             items = [i for i in items if not (isinstance(i, Page) and i.late)]
-        workers = self.workers if len(items) >= PARALLEL_MIN_ITEMS and _can_fork() else 1
+        workers = self._workers_for(len(items))
         if self._env is None:
             # One environment a session, its templates compiled before the fork: every worker and
             # every rebuild uses them as they are (compiling them is a good part of a small rebuild).
@@ -384,7 +385,7 @@ class Builder:
                 # piece, and the summaries of the diffs made); each piece is written straight into
                 # the staging folder.
                 pieces = _pieces(items, max(1, len(items) // (workers * CHUNKS_PER_WORKER)))
-                with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
+                with multiprocessing.get_context("fork").Pool(workers, worker_start) as pool:
                     for summaries in pool.imap_unordered(_star_make_range, pieces):
                         idx.diff_cache.add_summaries(summaries)
             _JOB = (self._env, site.info, late, root, idx.diff_cache)
@@ -448,8 +449,3 @@ def _can_fork() -> bool:
     return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _worker_start() -> None:
-    # Rendering allocates millions of short-lived objects and frees them by reference count;
-    # the default threshold (700) ran a young collection every few hundred. Cycles are still
-    # collected, just less often.
-    gc.set_threshold(GC_THRESHOLD, 20, 100)

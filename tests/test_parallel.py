@@ -1,5 +1,6 @@
 """The parallel paths give what one process gives: validation checked on every core (from 64
-plan files up) and a build rendered by forked workers (from 64 pages and files up).
+plan files up), a build rendered by forked workers (from 64 pages and files up), and the search
+index's page copies made by forked workers.
 
 The corpus is the benchmark's generator at a small size (70 plans: enough to take the
 parallel path), written once for the module.
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from sitegen import validate
-from sitegen.build import PARALLEL_MIN_ITEMS, Builder, Project, render_site
+from sitegen.build import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
+from sitegen.outputs.search import search_files
 from sitegen.diagnostics import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +99,11 @@ def test_work_is_cut_between_districts_never_inside_one(corpus):
             if item.group:
                 assert owner.setdefault(item.group, n) == n, f"{item.group} split between pieces"
     assert len(pieces) > 5
+
+
+def test_index_copies_made_on_both_cores_give_the_same_search_index(corpus):
+    project = Project(corpus, ROOT / "public", ROOT / "templates", ROOT / "static")
+    files, _, pages = _render(project)
+    one = search_files(pages, files, workers=1)
+    assert len([p for p in pages if p.searchable]) > 16  # more pieces than workers
+    assert search_files(pages, files, workers=2) == one

@@ -20,18 +20,20 @@ files and are written by the same atomic swap.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
+import multiprocessing
 import re
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterable
-from html.parser import HTMLParser
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .. import urls
+from ..gcpause import worker_start
 from ..pages import Page
 from ..pages.common import summary
 
@@ -72,10 +74,24 @@ def normalise(text: str) -> str:
     return "".join(_fold(c) for c in text).lower()
 
 
-def spaced(text: str) -> str:
-    """Every Han character as a word of its own: '抽检6.9批' -> ' 抽 检 6 丶 9 批 '."""
-    folded = _DECIMAL.sub(DECIMAL_POINT, "".join(_fold(c) for c in text))
-    return _SPACES.sub(" ", _HAN_RE.sub(r" \1 ", folded))
+class _Spacing(dict):
+    """str.translate's table for spaced(): each character folded, a Han one with a space each side.
+    Filled as characters are first met, so translate runs in C for all but a text's new characters."""
+
+    def __missing__(self, o: int) -> str:
+        ch = _fold(chr(o))
+        self[o] = value = f" {ch} " if _HAN_RE.fullmatch(ch) else ch
+        return value
+
+
+_SPACING = _Spacing()
+
+
+def spaced(text: str, *, tidy: bool = True) -> str:
+    """Every Han character as a word of its own: '抽检6.9批' -> ' 抽 检 6 丶 9 批 '. Runs of spaces
+    are made one unless `tidy` is false (a whole page for the index: Pagefind reads any run as one)."""
+    text = _DECIMAL.sub(f" {DECIMAL_POINT} ", text.translate(_SPACING))
+    return _SPACES.sub(" ", text) if tidy else text
 
 
 # --- what each page says about itself ------------------------------------------------
@@ -168,84 +184,99 @@ def _facts_html(facts: dict) -> str:
 _HEADING = re.compile(r"h[1-6]")
 # Boilerplate repeated on every page: indexing it would make every page match its words.
 NOT_INDEXED = {"legend", "permalink", "neighbours"}  # neighbours: links to other plans and comparisons
-_RAW = {"script", "style"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-class _IndexCopy(HTMLParser):
+# The pages are the site's own, valid HTML (vnu-checked): a tag is "<...>" with its attribute
+# values quoted and escaped. The copy spaces the whole page at once (str.translate, in C; Han
+# characters in attribute values get spaces too, which the index never reads) and then visits only
+# the tags it may rewrite, found by one regex; html.parser took most of the index's time.
+_VISITED = re.compile(r'<(/?)(li|section|main|h[1-6])\b([^>]*)>'
+                      r'|<([a-z][a-z0-9]*)\b([^>]*\bclass="[^"]*\b(?:derived|'
+                      + "|".join(sorted(NOT_INDEXED)) + r')\b[^>]*)>'
+                      r"|<!--.*?-->", re.S)
+_ATTR = re.compile(r'([^\s=/>]+)(="[^"]*")?')
+
+
+def _attrs(text: str) -> list[tuple[str, str | None]]:
+    """A start tag's attributes as written (values still escaped); None for a bare attribute."""
+    return [(k, v[2:-1] if v else None) for k, v in _ATTR.findall(text)]
+
+
+class _IndexCopy:
     """Re-emits a page with spaced Han text, measure headings, and its facts in the body."""
 
     def __init__(self, facts: dict) -> None:
-        super().__init__(convert_charrefs=True)
         self.facts = facts
         self.out: list[str] = []
-        self.raw = 0
         self.pending_id: str | None = None  # a section's id, for its heading
         # A heading the site derives from its section's only task (span.derived) is that
         # task's title: it takes the task's anchor, so a match in it lands on the task.
         self.heading_at: int | None = None  # where in out the open section heading's tag is
         self.derived_at: int | None = None  # that tag, once the heading proved derived
 
-    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], end: str = ">") -> str:
-        body = "".join(f" {k}" if v is None else f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs)
-        return f"<{tag}{body}{end}"
+    def feed(self, page_html: str) -> None:
+        text = spaced(page_html, tidy=False)
+        out, at = self.out, 0
+        for m in _VISITED.finditer(text):
+            out.append(text[at:m.start()])
+            at = m.end()
+            closing, tag, rest, other, other_rest = m.groups()
+            if tag is None and other is None:  # a comment: dropped
+                continue
+            if closing:
+                if tag[0] == "h":
+                    self.heading_at = None
+                out.append(m.group())
+            else:
+                self._start(tag or other, m.group(), rest if tag else other_rest)
+        out.append(text[at:])
 
-    def handle_starttag(self, tag, attrs):
+    def close(self) -> None:
+        pass
+
+    @staticmethod
+    def _tag(tag: str, attrs: list[tuple[str, str | None]], end: str = ">") -> str:
+        return "<" + tag + "".join(f" {k}" if v is None else f' {k}="{v}"' for k, v in attrs) + end
+
+    def _start(self, tag: str, written: str, rest: str) -> None:
+        attrs = _attrs(rest)
         a = dict(attrs)
         classes = (a.get("class") or "").split()
-        if tag in _RAW:
-            self.raw += 1
+        end = " />" if rest.rstrip().endswith("/") else ">"
         if tag == "li" and "measure" in classes and a.get("id") in self.facts["headings"]:
             anchor = a["id"]
             self.out.append(self._tag(tag, [(k, v) for k, v in attrs if k != "id"]))
             if self.derived_at is not None:
-                self.out[self.derived_at] = re.sub(r' id="[^"]*"', f' id="{html.escape(anchor)}"',
-                                                   self.out[self.derived_at], count=1)
+                self.out[self.derived_at] = re.sub(r' id="[^"]*"', f' id="{anchor}"', self.out[self.derived_at], count=1)
                 self.derived_at = None
                 return
-            self.out.append(f'<h6 id="{html.escape(anchor)}">{html.escape(spaced(self.facts["headings"][anchor]))}</h6>')
+            self.out.append(f'<h6 id="{anchor}">{html.escape(spaced(self.facts["headings"][anchor]), quote=False)}</h6>')
             return
         if tag == "section" and a.get("id"):
             self.pending_id = a["id"]
             self.out.append(self._tag(tag, [(k, v) for k, v in attrs if k != "id"]))
             return
+        changed = False
         if NOT_INDEXED & set(classes):
-            attrs = [*attrs, ("data-pagefind-ignore", None)]
+            attrs, changed = [*attrs, ("data-pagefind-ignore", None)], True
         if "derived" in classes and self.heading_at is not None:
             self.derived_at = self.heading_at
         if _HEADING.fullmatch(tag):
             self.derived_at = None
             self.heading_at = None
             if self.pending_id and not a.get("id"):
-                attrs = [*attrs, ("id", self.pending_id)]
+                attrs, changed = [*attrs, ("id", self.pending_id)], True
                 self.pending_id = None
                 self.heading_at = len(self.out)
-        if "data-pagefind-body" in a and self.facts["weight"] != 1:
-            attrs = [*attrs, ("data-pagefind-weight", str(self.facts["weight"]))]
-        self.out.append(self._tag(tag, attrs))
-        if "data-pagefind-body" in a:
+        body = "data-pagefind-body" in a
+        if body and self.facts["weight"] != 1:
+            attrs, changed = [*attrs, ("data-pagefind-weight", str(self.facts["weight"]))], True
+        self.out.append(self._tag(tag, attrs, end) if changed else written)
+        if body:
             self.out.append(_facts_html(self.facts))
             if self.facts["names"]:  # an agency's other names: found by them, not shown
                 self.out.append(f"<p>{html.escape(spaced(self.facts['names']), quote=False)}</p>")
-
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self._tag(tag, attrs, " />"))
-
-    def handle_endtag(self, tag):
-        if tag in _RAW:
-            self.raw -= 1
-        if _HEADING.fullmatch(tag):
-            self.heading_at = None
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        self.out.append(data if self.raw else html.escape(spaced(data), quote=False))
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_comment(self, data):
-        pass
 
 
 _IGNORED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-pagefind-ignore[\s/>=]")
@@ -292,15 +323,14 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-def run_pagefind(docs: dict[str, str]) -> dict[str, bytes]:
-    """Index {output path: html}; returns the bundle's files as {path under the site: bytes}."""
+def run_pagefind(write_site: Callable[[Path], None]) -> dict[str, bytes]:
+    """Index the pages write_site(folder) puts into an empty folder; returns the bundle's files as
+    {path under the site: bytes}."""
     exe = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
-        for rel, text in docs.items():
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        site.mkdir()
+        write_site(site)
         cmd = [str(exe), "--site", str(site), "--output-path", str(bundle)]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
         if proc.returncode != 0 or "(Extended)" not in proc.stdout:
@@ -312,6 +342,16 @@ def run_pagefind(docs: dict[str, str]) -> dict[str, bytes]:
             if f.is_file() and not _UNUSED.search(rel):
                 files[f"{BUNDLE}/{rel}"] = f.read_bytes()
     return files
+
+
+def writing(docs: dict[str, str]) -> Callable[[Path], None]:
+    """A write_site for run_pagefind: these {output path: html} documents."""
+    def write(site: Path) -> None:
+        for rel, text in docs.items():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return write
 
 
 # --- reproducible output ---------------------------------------------------------------------
@@ -429,14 +469,38 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-def search_files(pages: list[Page], files: dict[str, bytes]) -> dict[str, bytes]:
-    """The search index of the rendered site (files as render_site returns them)."""
-    docs = {}
-    for page in pages:
-        if page.searchable:
-            rel = str(page.out_path)
-            docs[rel] = index_copy(page, files[rel].decode("utf-8"))
-    if not docs:
+def search_files(pages: list[Page], files: Mapping[str, bytes], *, workers: int = 1) -> dict[str, bytes]:
+    """The search index of the rendered site (files as render_site returns them). The index copies
+    are made by `workers` forked processes (each writes its share into Pagefind's folder)."""
+    searchable = sorted((p for p in pages if p.searchable), key=lambda p: p.group)  # a district's pages
+    if not searchable:                                                              # share measure views
         return {}
-    return canonical(run_pagefind(docs))
+    return canonical(run_pagefind(functools.partial(_write_copies, searchable, files, workers)))
 
+
+_COPYING: tuple | None = None  # (pages, files, folder): what forked workers copy; inherited, never pickled
+
+
+def _write_copies(pages: list[Page], files: Mapping[str, bytes], workers: int, site: Path) -> None:
+    global _COPYING
+    _COPYING = (pages, files, site)
+    try:
+        if workers == 1:
+            _copy_range((0, len(pages)))
+            return
+        step = max(1, len(pages) // (workers * 8))
+        pieces = [(i, min(i + step, len(pages))) for i in range(0, len(pages), step)]
+        with multiprocessing.get_context("fork").Pool(workers, worker_start) as pool:
+            for _ in pool.imap_unordered(_copy_range, pieces):
+                pass
+    finally:
+        _COPYING = None
+
+
+def _copy_range(piece: tuple[int, int]) -> None:
+    pages, files, site = _COPYING  # type: ignore[misc]
+    for page in pages[piece[0]:piece[1]]:
+        rel = str(page.out_path)
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(index_copy(page, files[rel].decode("utf-8")), encoding="utf-8")

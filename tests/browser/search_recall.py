@@ -181,14 +181,14 @@ def _plain_site(out: Path, into: Path) -> Path:
     """The built site with the published pages indexed as they are, by plain Pagefind."""
     import shutil
 
-    from sitegen.outputs.search import run_pagefind
+    from sitegen.outputs.search import run_pagefind, writing
 
     shutil.copytree(out, into)
     shutil.rmtree(into / "pagefind", ignore_errors=True)
     docs = {url_of(out, f).lstrip("/") + ("index.html" if url_of(out, f).endswith("/") else ""):
             f.read_text(encoding="utf-8") for f in html_files(out)
             if "data-pagefind-body" in f.read_text(encoding="utf-8")}
-    for rel, data in run_pagefind(docs).items():
+    for rel, data in run_pagefind(writing(docs)).items():
         (into / rel).parent.mkdir(parents=True, exist_ok=True)
         (into / rel).write_bytes(data)
     return into
