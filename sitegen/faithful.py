@@ -73,7 +73,7 @@ def missing_text(data, source: str) -> list[tuple[tuple, str]]:
     """(location, paragraph) of every paragraph of the plan's own words not found in the
     squashed source: the one test of faithfulness, shared by `sitegen validate` and this report."""
     return [(loc, para) for loc, k, v in located(data) if k in TEXT_KEYS for para in v.split("\n")
-            if squash(para) and squash(para) not in source]
+            if (squashed := squash(para)) and squashed not in source]
 
 
 class NoSource(Exception):
