@@ -1,4 +1,5 @@
-"""Full-text search: a Pagefind index of the plan, duty and district theme pages (docs/search.md).
+"""Full-text search: a Pagefind index of the plan, duty and district theme pages (docs/search.md);
+each task is indexed once, on its plan page (the others mark their task lists data-pagefind-ignore).
 
 Pagefind's extended build (from PyPI, offline) indexes a *copy* of each
 searchable page made for the index only; the published HTML is not changed.
@@ -50,7 +51,7 @@ _SPACES = re.compile(r"[ \t\r\n\f]{2,}")
 # plans), a word of its own: 6.9 -> 6 丶 9. The search page spells queries the same way.
 _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 DECIMAL_POINT = "\u4e36"
-# A plan outranks the theme and duty pages that quote its tasks (they come next).
+# A plan outranks the theme and duty pages that name the query in their headings (they come next).
 PLAN_WEIGHT = 3
 
 
