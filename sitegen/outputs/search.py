@@ -233,9 +233,6 @@ class _IndexCopy:
                 self._start(tag or other, m.group(), rest if tag else other_rest)
         out.append(text[at:])
 
-    def close(self) -> None:
-        pass
-
     @staticmethod
     def _tag(tag: str, attrs: list[tuple[str, str | None]], end: str = ">") -> str:
         return "<" + tag + "".join(f" {k}" if v is None else f' {k}="{v}"' for k, v in attrs) + end
@@ -286,7 +283,7 @@ _IGNORED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-pagefind-ignore[\s/>=]")
 def without_ignored(page_html: str) -> str:
     """The page less each element marked data-pagefind-ignore, found by counting its own tag only
     (an unclosed <p> or <li> inside cannot end it early). The task lists of duty and theme pages
-    are most of their bytes: cut here by string search, the parser below never reads them."""
+    are most of their bytes: cut here by string search, the copy never reads them."""
     parts, at = [], 0
     while m := _IGNORED.search(page_html, at):
         parts.append(page_html[at:m.start()])
@@ -305,10 +302,9 @@ def without_ignored(page_html: str) -> str:
 
 def index_copy(page: Page, page_html: str) -> str:
     """The HTML Pagefind indexes for a page (never published)."""
-    parser = _IndexCopy(page_facts(page))
-    parser.feed(without_ignored(page_html))
-    parser.close()
-    return "".join(parser.out)
+    copy = _IndexCopy(page_facts(page))
+    copy.feed(without_ignored(page_html))
+    return "".join(copy.out)
 
 
 # --- running Pagefind ----------------------------------------------------------------------
