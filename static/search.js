@@ -258,9 +258,15 @@ function init() {
     current = { results: found.results, shown: 0, terms: found.terms };
     const what = st.q ? `“${st.q}”` : "所选条件";
     const narrowed = Object.keys(st.filters).length ? "（已筛选）" : "";
+    // Tasks are indexed on plan pages only (docs/search.md): say so when a task search is narrowed
+    // to duty or theme pages and finds nothing there.
+    const kind = (st.filters.kind || [])[0];
+    const where = st.q && (kind === "单位职责" || kind === "主题")
+      ? "单位职责页和主题页只按单位名称、主题和标题检索；任务正文请在类型“计划”中搜索，再按责任单位或主题筛选。"
+      : "可以换一个词，或减少筛选条件。";
     status.textContent = found.results.length
       ? `${what}：找到 ${found.results.length} 个页面${narrowed}。`
-      : `没有找到包含${what}的页面${narrowed}。可以换一个词，或减少筛选条件。`;
+      : `没有找到包含${what}的页面${narrowed}。${where}`;
     await showMore();
     if (id === run) list.setAttribute("aria-busy", "false");
   }

@@ -167,6 +167,13 @@ def test_no_match_says_so(open_page, site_url):
     assert "没有找到" in page.inner_text("#search-status")
 
 
+def test_a_task_search_narrowed_to_duty_pages_says_tasks_are_searched_on_plan_pages(open_page, site_url):
+    page = open_page()
+    assert run_search(page, site_url, "瘦肉精", kind="单位职责") == []  # the task is on the plan page only
+    assert "任务正文请在类型“计划”中搜索" in page.inner_text("#search-status")
+    assert [r["url"] for r in run_search(page, site_url, "瘦肉精", kind="计划")] == ["/plans/jizhou/2018/"]
+
+
 def test_without_javascript_the_page_says_how_to_browse(browser, site_url):
     ctx = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = ctx.new_page()
