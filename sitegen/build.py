@@ -30,7 +30,7 @@ from .outputs.sqlite import sqlite_bytes
 from .pages import Page, build_pages
 from .render import environment, render_page
 from .validate import PlanCache, load_site
-from .write import Staging
+from .write import Staging, put
 
 
 FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet
@@ -217,7 +217,7 @@ def _make_range(start: int, stop: int) -> int:
             rel, body = item.rel, item.make()
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
+        put(target, body)
     return stop - start
 
 
@@ -297,7 +297,7 @@ class Builder:
         # each file into place and deletes what is gone: linking the thousands of unchanged files into
         # a new folder, and deleting the old one, cost more than the rebuild itself at 1,000 plans.
         patch = changed is not None and present is not None
-        staging = Staging(project.out, None if patch else project.static)
+        staging = Staging(project.out, None if patch else project.static, reuse=not patch)
         out = project.out
 
         def read(rel: str) -> bytes:  # a file of the new output: made now, else kept from the last build
@@ -307,6 +307,7 @@ class Builder:
         files = {str(p.out_path) for p in pages} | {k for k in code if k.startswith("static/")}
         try:
             self._make(site, idx, render, make, staging.root)
+            staging.written.update([str(p.out_path) for p in render] + [o.rel for o in make])
             if not patch:
                 for rel in [str(p.out_path) for p in pages if not stale(str(p.out_path), p.deps, changed)] + \
                         [o.rel for o in outputs if not stale(o.rel, o.deps, data_changed)]:

@@ -1,9 +1,18 @@
 """Write the rendered site atomically.
 
-Pages go to a fresh sibling folder; only when every page is written is it
-swapped into place, so a failed build leaves the last good output untouched.
-A rebuild hard-links the pages it did not re-render from the current output
+Pages go to a sibling folder; only when every page is written is it swapped
+into place, so a failed build leaves the last good output untouched. A
+rebuild hard-links the pages it did not re-render from the current output
 into the new folder (a link costs a directory entry, not a copy).
+
+The output a swap replaces is kept as the spare (`.<out>.spare` beside it),
+and the next full build writes over the spare's files in place instead of
+filling an empty folder: rewriting a file keeps its pages in the page cache,
+where a new file must be given fresh ones (at 1,000 plans, 1.2 GB: 0.3 s of
+system time against 2.5 to 6 s on the benchmark machine), and the old output
+is not deleted file by file. A file the spare shares with the live output (a
+hard link) is unlinked first, so nothing live is written; files the build
+does not write are deleted before the swap.
 """
 
 from __future__ import annotations
@@ -15,18 +24,39 @@ import threading
 from pathlib import Path
 
 
-class Staging:
-    """The next output folder, filled file by file, then swapped in for out/."""
+def spare_of(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
 
-    def __init__(self, out: Path, static: Path | None = None):
+
+def put(path: Path, data: bytes) -> None:
+    """Write data to path, over the file's old bytes when there is one (see the module's note)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        view, done = memoryview(data), 0
+        while done < len(view):
+            done += os.write(fd, view[done:])
+        os.ftruncate(fd, len(view))
+    finally:
+        os.close(fd)
+
+
+class Staging:
+    """The next output folder, filled file by file, then swapped in for out/. A full build
+    (reuse=True) fills the spare if there is one; a rebuild's side folder (patch) starts empty."""
+
+    def __init__(self, out: Path, static: Path | None = None, *, reuse: bool = True):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self.reused = reuse and _take_spare(self.out, self.root)
+        self.written: set[str] = set()  # every file of the new output, by path: the rest of a spare goes
         self._dirs: set[Path] = set()
         # Static files first: a generated file of the same name (filters.css) is written over them.
         if static is not None and static.is_dir():
             try:
                 shutil.copytree(static, self.root / "static", dirs_exist_ok=True)
+                self.written.update("static/" + p.relative_to(static).as_posix() for p in static.rglob("*")
+                                    if p.is_file())
             except BaseException:
                 self.abort()
                 raise
@@ -40,20 +70,24 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         target = self.root / rel
         self._parent(target)
-        target.write_bytes(data)
+        put(target, data)
+        self.written.add(rel)
 
     def write_chunks(self, rel: str, chunks) -> None:
         """A big file written as it is made, never held whole in memory."""
         target = self.root / rel
         self._parent(target)
-        with open(target, "wb") as f:
+        with open(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as f:
             for chunk in chunks:
                 f.write(chunk)
+            f.truncate()
+        self.written.add(rel)
 
     def link(self, rel: str) -> None:
         """The current output's file, unchanged, into the new folder."""
         target = self.root / rel
         self._parent(target)
+        self.written.add(rel)
         if target.exists():
             target.unlink()
         try:
@@ -62,8 +96,10 @@ class Staging:
             shutil.copyfile(self.out / rel, target)
 
     def commit(self, *, background_cleanup: bool = False) -> None:
-        """Swap the new folder in; the old one is deleted after (in a thread if asked: a big
-        site's old output takes seconds to delete, and nothing waits for it)."""
+        """Swap the new folder in; the old one becomes the spare (or, if there is one already, is
+        deleted: in a thread if asked, as a big site's old output takes seconds to delete)."""
+        if self.reused:
+            _prune(self.root, self.written)
         _swap(self.root, self.out, background_cleanup)
 
     def patch(self, gone: set[str]) -> None:
@@ -88,7 +124,10 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def abort(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Give up the new folder; the output is untouched. A full build's folder is kept as
+        the spare (whatever it holds, the next build writes over it or deletes it)."""
+        if not (self.reused and _keep_as_spare(self.root, self.out)):
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def write_site(out: Path, files: dict[str, bytes], static: Path | None = None) -> None:
@@ -117,8 +156,47 @@ def _swap(staging: Path, out: Path, background_cleanup: bool = False) -> None:
         if old is not None:
             os.rename(old, out)
         raise
-    if old is not None:
+    if old is not None and not _keep_as_spare(old, out):
         if background_cleanup:
             threading.Thread(target=shutil.rmtree, args=(old, True), name="sitegen-cleanup").start()
         else:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _take_spare(out: Path, root: Path) -> bool:
+    """The spare moved to root (the empty folder mkdtemp named for this build), ready to be written
+    over; False, and root left empty, when there is none (or another build took it first)."""
+    try:
+        os.rmdir(root)
+        os.rename(spare_of(out), root)
+    except OSError:
+        root.mkdir(parents=True, exist_ok=True)
+        return False
+    # A file linked into the live output (a rebuild links what it did not remake) would be
+    # written through the link: it goes, and is written anew.
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if os.lstat(path).st_nlink > 1:
+                os.unlink(path)
+    return True
+
+
+def _keep_as_spare(folder: Path, out: Path) -> bool:
+    try:
+        os.rename(folder, spare_of(out))  # fails if a spare is there already
+    except OSError:
+        return False
+    return True
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Delete what a reused spare holds that this build did not write, and folders left empty."""
+    for dirpath, dirnames, names in os.walk(root, topdown=False):
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in names:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            if rel not in keep:
+                os.unlink(os.path.join(dirpath, name))
+        if dirpath != str(root) and not os.listdir(dirpath):
+            os.rmdir(dirpath)

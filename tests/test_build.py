@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from sitegen.build import Project, build
 from sitegen.cli import main
 from sitegen.schema import plan_schema
-from sitegen.write import write_site
+from sitegen.write import Staging, spare_of, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,37 @@ def test_write_failure_midway_keeps_old_output_and_cleans_up(tmp_path):
         write_site(out, {"a": b"x", "a/b.html": b"y"})
     assert (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_build_over_the_spare_writes_exactly_what_a_fresh_build_writes(content, tmp_path):
+    out, fresh = tmp_path / "public", tmp_path / "fresh"
+    for _ in range(2):  # the second build keeps the first's output as the spare
+        assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
+    spare = spare_of(out)
+    assert spare.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "content", "public"]
+    home = spare / "index.html"
+    home.write_bytes(home.read_bytes() + b"<p>longer than the page will be</p>" * 100)  # must be cut short
+    (spare / "plans" / "gone" / "2001").mkdir(parents=True)
+    (spare / "plans" / "gone" / "2001" / "index.html").write_text("a page no build makes now")
+    assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
+    assert run("build", "--content", str(content), "--out", str(fresh), "--no-search").exit_code == 0
+    assert tree(out) == tree(fresh)
+
+
+def test_a_spare_file_linked_into_the_live_output_is_never_written_through(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, {"a.html": b"live", "b.html": b"b"})
+    spare = spare_of(out)
+    spare.mkdir()
+    os.link(out / "a.html", spare / "a.html")  # as a rebuild links what it did not remake
+    (spare / "stale.html").write_bytes(b"old")
+    staging = Staging(out)
+    assert staging.reused and not spare.exists()
+    staging.write("a.html", b"new page")
+    assert (out / "a.html").read_bytes() == b"live"  # nothing live changes before the swap
+    staging.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["a.html"] and (out / "a.html").read_bytes() == b"new page"
+    assert (spare / "a.html").read_bytes() == b"live"  # the replaced output is the next spare
 
 
 def test_plan_text_is_escaped_not_interpreted(content, tmp_path):
