@@ -345,10 +345,14 @@ def writing(docs: dict[str, str]) -> Callable[[Path], None]:
     """A write_site for run_pagefind: these {output path: html} documents."""
     def write(site: Path) -> None:
         for rel, text in docs.items():
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            _write_doc(site, rel, text)
     return write
+
+
+def _write_doc(site: Path, rel: str, text: str) -> None:
+    target = site / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 # --- reproducible output ---------------------------------------------------------------------
@@ -469,8 +473,9 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
 def search_files(pages: list[Page], files: Mapping[str, bytes], *, workers: int = 1) -> dict[str, bytes]:
     """The search index of the rendered site (files as render_site returns them). The index copies
     are made by `workers` forked processes (each writes its share into Pagefind's folder)."""
-    searchable = sorted((p for p in pages if p.searchable), key=lambda p: p.group)  # a district's pages
-    if not searchable:                                                              # share measure views
+    # A district's pages together: their page facts read the same measure views (memo.py).
+    searchable = sorted((p for p in pages if p.searchable), key=lambda p: p.group)
+    if not searchable:
         return {}
     return canonical(run_pagefind(functools.partial(_write_copies, searchable, files, workers)))
 
@@ -498,6 +503,4 @@ def _copy_range(piece: tuple[int, int]) -> None:
     pages, files, site = _COPYING  # type: ignore[misc]
     for page in pages[piece[0]:piece[1]]:
         rel = str(page.out_path)
-        target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(index_copy(page, files[rel].decode("utf-8")), encoding="utf-8")
+        _write_doc(site, rel, index_copy(page, files[rel].decode("utf-8")))
