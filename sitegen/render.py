@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+from markupsafe._speedups import _escape_inner
 
 from . import urls
 from .memo import DistrictMemo
@@ -14,10 +15,33 @@ from .outputs.sitemap import absolute
 from .pages import Page
 
 
+def _escape(value) -> str:
+    """What a template's `{{ value }}` writes: markupsafe.escape without wrapping the result in
+    Markup. Compiled templates use it only for output, which is joined into the page (a macro's
+    or block's output is wrapped in Markup as a whole), so the wrapping was never read; it cost
+    a Python-level Markup.__new__ for each of millions of values (docs/performance.md, item 18)."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_inner(str(value))
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        # The compiled module imported jinja2.runtime's escape into its namespace; its functions
+        # (root, blocks, macros) read it from there.
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(jinja2.Environment):
     """Views are dicts: `m.text` looks the key up first. Jinja's own order tries the attribute
     first and the key after a failed getattr, which was a fifth of rendering time at scale.
     A key the dict lacks still falls back to Jinja's lookup (and StrictUndefined)."""
+
+    template_class = _Template
 
     def getattr(self, obj, attribute):
         if type(obj) is dict:

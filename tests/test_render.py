@@ -46,3 +46,23 @@ def test_district_memo_keeps_one_district():
     assert memo.get("futian", 1, make("c")) == "c"
     assert memo.get("hedong", 1, make("d")) == "d"
     assert made == ["a", "c", "d"]
+
+
+class _Html:
+    def __html__(self):
+        return "<i>safe</i>"
+
+
+def test_every_output_is_escaped_once(tmp_path):
+    """The templates' own escape (sitegen.render._escape, no Markup wrapping) escapes as
+    markupsafe does, wherever output goes: straight out, through a macro, a call block, a
+    set block and a filter block; marked-safe values and macro output are not escaped twice."""
+    env, _ = _env(tmp_path, (
+        "{% macro m(v) %}[{{ v }}]{% endmacro %}{% macro c(v) %}[{{ v }}]{{ caller() }}{% endmacro %}"
+        "{{ s }}|{{ n }}|{{ h }}|{{ safe }}|{{ m(s) }}|{% call c(s) %}{{ s }}{% endcall %}|"
+        "{% set block %}{{ s }}{% endset %}{{ block }}|{% filter upper %}{{ s }}{% endfilter %}|"
+        "{{ s ~ '<' }}|{{ s|e }}|{{ q }}"))
+    from markupsafe import Markup
+    out = env.get_template("t.html").render(s="<甲&'\">", n=3, h=_Html(), safe=Markup("<b>乙</b>"), q="'\"")
+    e = "&lt;甲&amp;&#39;&#34;&gt;"
+    assert out == (f"{e}|3|<i>safe</i>|<b>乙</b>|[{e}]|[{e}]{e}|{e}|{e.upper()}|{e}&lt;|{e}|&#39;&#34;")
