@@ -1,4 +1,4 @@
-"""The template helpers: cached() renders a macro once per view dict, one district at a time."""
+"""The template helpers: the cached filter renders a macro once per view dict, one district at a time."""
 
 from __future__ import annotations
 
@@ -16,16 +16,16 @@ def _env(tmp_path, source: str):
 
 def test_cached_renders_a_macro_once_per_view(tmp_path):
     env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}<b>{{ v.x }}</b>{% endmacro %}"
-                                "{{ cached(m, a) }}{{ cached(m, a) }}{{ cached(m, b) }}{{ m(a) }}")
+                                "{{ a|cached(m) }}{{ a|cached(m) }}{{ b|cached(m) }}{{ m(a) }}")
     out = env.get_template("t.html").render(a={"x": "<甲>"}, b={"x": "乙"})
     assert out == "<b>&lt;甲&gt;</b>" * 2 + "<b>乙</b><b>&lt;甲&gt;</b>"  # escaped, as uncached
     assert len(calls) == 3  # a once, b once, and the uncached call
 
 
 def test_cached_fragments_are_dropped_with_their_district(tmp_path):
-    env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}{{ v.x }}{% endmacro %}{{ cached(m, a) }}")
+    env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}{{ v.x }}{% endmacro %}{{ a|cached(m) }}")
     a = {"x": "甲"}
-    template, fragments = env.get_template("t.html"), env.globals["cached"]
+    template, fragments = env.get_template("t.html"), env.filters["cached"]
     fragments.enter("hedong")
     template.render(a=a)
     template.render(a=a)
