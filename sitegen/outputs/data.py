@@ -171,13 +171,17 @@ class Data:
                 "district_name": self.idx.district_names[plan.district], "year": plan.year,
                 "plan_title": plan.title, "status": plan.status.value}
 
+    def theme_cells(self, themes) -> tuple[str, str]:
+        """A measure's themes as its rows list them: slugs, then names."""
+        return LIST_SEPARATOR.join(themes), LIST_SEPARATOR.join(self.themes[t].name for t in themes)
+
     def measure_row(self, plan: Plan, m: Measure, trail: tuple[Section, ...], d: Duty | None) -> dict:
         row = self._plan_cells(plan)
+        themes, theme_names = self.theme_cells(m.themes)
         row.update(
             measure_id=m.id, number=m.number or "", label=m.label or "", section_path=path_text(trail),
             text=m.text, responsibility=m.responsibility or "", task_type=m.task_type.value if m.task_type else "",
-            themes=LIST_SEPARATOR.join(m.themes), theme_names=LIST_SEPARATOR.join(self.themes[t].name for t in m.themes),
-            no_agency=_flag(m.no_agency),
+            themes=themes, theme_names=theme_names, no_agency=_flag(m.no_agency),
             agency_name=d.name if d else "", agency_kind=d.kind if d else "",
             agency_kind_label=self.kinds[d.kind].label if d else "", role=d.role if d else "",
             role_class=d.role_class if d else "", former=_flag(d.former) if d else "",
@@ -187,8 +191,9 @@ class Data:
         return row
 
     def measure_lines(self, plan: Plan) -> dict[tuple[str, int], str]:
-        """Each row of measure_rows as a CSV line, by (measure id, index of the duty or -1);
-        made once while the plan's district is being written."""
+        """A plan's measure rows as CSV lines (one per measure × agency as written, one for a measure
+        naming none), by (measure id, index of the duty or -1); made once while the plan's district
+        is being written."""
         def make() -> dict[tuple[str, int], str]:
             lines = _Lines()
             w = csv.writer(lines, lineterminator="\r\n")
@@ -200,14 +205,6 @@ class Data:
                     keys.append((p.measure.id, i))
             return dict(zip(keys, lines))
         return self._lines.get(plan.district, plan.key, make)
-
-    def measure_rows(self, plan: Plan) -> list[dict]:
-        """One row per measure × agency as written; a measure naming none has one row."""
-        rows = []
-        for p in self.idx.placed[plan.key]:
-            duties = self.idx.duties[(plan.key, p.measure.id)] or (None,)
-            rows += [self.measure_row(plan, p.measure, p.trail, d) for d in duties]
-        return rows
 
     def duty_rows(self, kind: str, district: str) -> list[dict]:
         """The rows of a duty page: one per measure, with the kind's strongest mention in it."""

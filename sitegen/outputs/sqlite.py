@@ -131,18 +131,18 @@ def _fill(con: sqlite3.Connection, data: Data) -> None:
             data.url(urls.data_plan(d, y, "json")), data.url(urls.data_plan(d, y, "csv")),
             data.url(urls.data_plan(d, y, "targets.csv"))))
         doc = data.plan_doc(plan)
+        paths = {}  # section ref -> its path as the CSV writes it
         for i, e in enumerate(walk_sections(plan), 1):
             s = e.section
+            paths[e.ref] = path_text(e.trail)
             sections.append((pid, e.ref, i, e.parent, len(e.trail), s.id, s.number, s.title, s.text, s.note,
-                             path_text(e.trail)))
+                             paths[e.ref]))
         for i, g in enumerate(doc["goals"], 1):
             goals.append((pid, g["id"], i, g["section"], g["number"], g["text"], g["url"]))
-        by_row = {r["measure_id"]: r for r in data.measure_rows(plan)}
         for i, m in enumerate(doc["measures"], 1):
-            row = by_row[m["id"]]
-            measures.append((pid, m["id"], i, m["section"], row["section_path"], m["number"], m["label"], m["text"],
+            measures.append((pid, m["id"], i, m["section"], paths[m["section"]], m["number"], m["label"], m["text"],
                              m["responsibility"], m["supporting"], m["task_type"], int(m["no_agency"]),
-                             row["themes"], row["theme_names"], m["note"], m["url"]))
+                             *data.theme_cells(m["themes"]), m["note"], m["url"]))
             for j, a in enumerate(m["agencies"], 1):
                 duties.append((pid, m["id"], j, a["name"], a["role"], a["role_class"], a["kind"], a["kind_label"],
                                int(a["former"]), a["duty_url"]))
