@@ -166,11 +166,11 @@ class DiffCache:
             if key in self.pairs:
                 self.summaries[key] = (*self.pairs[key], summary)
 
-    def plan_parts(self, plan: Plan, registry: Registry) -> _PlanParts:
+    def plan_parts(self, plan: Plan, registry: Registry, known: dict) -> _PlanParts:
         hit = self.parts.get(id(plan))
         if hit is not None and hit[0] is plan:
             return hit[1]
-        parts = _plan_parts(plan, registry)
+        parts = _plan_parts(plan, registry, known)
         self.parts[id(plan)] = (plan, parts)
         return parts
 
@@ -182,14 +182,18 @@ class DiffCache:
         self.parts = {k: v for k, v in self.parts.items() if k in plans}
 
 
-def _plan_parts(plan: Plan, registry: Registry) -> _PlanParts:
+def _plan_parts(plan: Plan, registry: Registry, known: dict) -> _PlanParts:
+    """`known`: the Duty already made for each (name, role, district), shared across plans: a
+    district's plans name the same agencies with the same roles thousands of times."""
     here = tuple(Placed(plan, m, trail + (s,)) for trail, s in plan.sections() for m in s.measures)
     duties, mentions, themes, targets = [], [], [], []
     for goal in plan.all_goals():
         targets += [PlacedTarget(plan, t, goal, True) for t in goal.targets]
+    district = plan.district
     for p in here:
         m = p.measure
-        ds = tuple(_duty(registry, ref, plan.district) for ref in m.agencies)
+        ds = tuple(known.get((ref.name, ref.role, district)) or _known_duty(known, registry, ref, district)
+                   for ref in m.agencies)
         duties.append((m.id, ds))
         mentions += [(duty.kind, Mention(p, duty)) for duty in _strongest_per_kind(ds)]
         themes += [(theme, p) for theme in m.themes]
@@ -220,10 +224,11 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     plans_by_theme: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
     role_counts: dict[str, dict[str, dict[int, dict[str, int]]]] = defaultdict(dict)
 
+    known: dict[tuple, Duty] = {}
     for plan in plans:
         by_district[plan.district].append(plan)
         by_year[plan.year].append(plan)
-        parts = cache.plan_parts(plan, registry)
+        parts = cache.plan_parts(plan, registry, known)
         placed[plan.key] = parts.placed
         key = plan.key
         for mid, ds in parts.duties:
@@ -278,6 +283,11 @@ def _strongest_per_kind(duties: tuple[Duty, ...]) -> list[Duty]:
         if d.kind not in best or ROLE_CLASSES.index(d.role_class) < ROLE_CLASSES.index(best[d.kind].role_class):
             best[d.kind] = d
     return list(best.values())
+
+
+def _known_duty(known: dict, registry: Registry, ref: AgencyRef, district: str) -> Duty:
+    duty = known[(ref.name, ref.role, district)] = _duty(registry, ref, district)
+    return duty
 
 
 def _duty(registry: Registry, ref: AgencyRef, district: str) -> Duty:

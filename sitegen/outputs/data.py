@@ -318,8 +318,9 @@ def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
                skip=len(_csv_head(TARGET_COLUMNS))),
     ]
     for kind, by_district in idx.by_agency.items():
-        for district, mentions in by_district.items():
-            deps = REGISTRY_FILES | {plan_file(m.placed.plan) for m in mentions}
+        for district in by_district:
+            # The plans mentioning the kind there (per plan, not per mention: listed before any worker starts).
+            deps = REGISTRY_FILES | {plan_file(p) for p in idx.plans_by_agency[kind][district]}
             out.append(Output(path(urls.data_duty(kind, district)),
                               functools.partial(_duty_csv, data, kind, district), deps,
                               group=district))

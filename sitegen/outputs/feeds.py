@@ -61,7 +61,7 @@ def feed_list(site: Site, idx: Indexes) -> list[Feed]:
                           idx.plans_by_district.get(d.slug, ())))
     labels = {k.slug: k.label for k in site.agencies}
     for kind, by_district in idx.by_agency.items():
-        keys = {m.placed.plan.key for ms in by_district.values() for m in ms}
+        keys = {p.key for ps in idx.plans_by_agency[kind].values() for p in ps}
         feeds.append(Feed(urls.feed_agency_kind(kind), f"{title}：{labels[kind]}相关计划", urls.agency_kind(kind),
                           tuple(p for p in plans if p.key in keys)))
     return feeds
