@@ -308,6 +308,10 @@ def _typed(value: str, implicit) -> Any:
     return _NFC("NFC", value)
 
 
+_SHORT = 24  # scalars this short are typed once a process (every typed value is immutable)
+_TYPED: dict[tuple[str, bool], Any] = {}
+
+
 def _quick(text: str) -> Any:
     if not text.strip():
         raise _Slow
@@ -315,13 +319,20 @@ def _quick(text: str) -> Any:
     keys: list = []  # for each open mapping, the key waiting for its value (_NOKEY when none)
     root: Any = None
     docs = 0
+    typed = _TYPED
     try:
         for event in yaml.parse(text, Loader=_Loader):
             cls = type(event)
             if cls is _ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _Slow
-                value = _typed(event.value, event.implicit)
+                raw = event.value
+                if len(raw) > _SHORT:
+                    value = _typed(raw, event.implicit)
+                else:  # keys, roles, agency names: a few thousand words typed a million times
+                    value = typed.get((raw, event.implicit[0]), _NOKEY)
+                    if value is _NOKEY:
+                        value = typed[(raw, event.implicit[0])] = _typed(raw, event.implicit)
             elif cls is _MapStart or cls is _SeqStart:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     raise _Slow
