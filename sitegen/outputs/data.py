@@ -176,19 +176,25 @@ class Data:
         return LIST_SEPARATOR.join(themes), LIST_SEPARATOR.join(self.themes[t].name for t in themes)
 
     def measure_row(self, plan: Plan, m: Measure, trail: tuple[Section, ...], d: Duty | None) -> dict:
+        return {**self._measure_cells(plan, m, trail), **self._duty_cells(plan, m, d)}
+
+    def _measure_cells(self, plan: Plan, m: Measure, trail: tuple[Section, ...]) -> dict:
         row = self._plan_cells(plan)
         themes, theme_names = self.theme_cells(m.themes)
         row.update(
             measure_id=m.id, number=m.number or "", label=m.label or "", section_path=path_text(trail),
             text=m.text, responsibility=m.responsibility or "", task_type=m.task_type.value if m.task_type else "",
             themes=themes, theme_names=theme_names, no_agency=_flag(m.no_agency),
-            agency_name=d.name if d else "", agency_kind=d.kind if d else "",
-            agency_kind_label=self.kinds[d.kind].label if d else "", role=d.role if d else "",
-            role_class=d.role_class if d else "", former=_flag(d.former) if d else "",
             url=self.url(urls.measure(plan.district, plan.year, m.id)),
-            duty_url=self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id)) if d else "",
         )
         return row
+
+    def _duty_cells(self, plan: Plan, m: Measure, d: Duty | None) -> dict:
+        if d is None:
+            return _NO_DUTY
+        return {"agency_name": d.name, "agency_kind": d.kind, "agency_kind_label": self.kinds[d.kind].label,
+                "role": d.role, "role_class": d.role_class, "former": _flag(d.former),
+                "duty_url": self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id))}
 
     def measure_lines(self, plan: Plan) -> dict[tuple[str, int], str]:
         """A plan's measure rows as CSV lines (one per measure × agency as written, one for a measure
@@ -199,10 +205,12 @@ class Data:
             w = csv.writer(lines, lineterminator="\r\n")
             keys = []
             for p in self.idx.placed[plan.key]:
-                duties = self.idx.duties[(plan.key, p.measure.id)]
+                m = p.measure
+                duties = self.idx.duties[(plan.key, m.id)]
+                cells = self._measure_cells(plan, m, p.trail)  # once, whatever the number of agencies
                 for i, d in enumerate(duties) if duties else ((-1, None),):
-                    w.writerow(operator.itemgetter(*MEASURE_COLUMNS)(self.measure_row(plan, p.measure, p.trail, d)))
-                    keys.append((p.measure.id, i))
+                    w.writerow(_MEASURE_CELLS({**cells, **self._duty_cells(plan, m, d)}))
+                    keys.append((m.id, i))
             return dict(zip(keys, lines))
         return self._lines.get(plan.district, plan.key, make)
 
@@ -229,6 +237,11 @@ class Data:
 
 
 # --- encoding ---------------------------------------------------------------------
+
+
+_MEASURE_CELLS = operator.itemgetter(*MEASURE_COLUMNS)  # a row dict -> its cells in column order
+_NO_DUTY = {"agency_name": "", "agency_kind": "", "agency_kind_label": "", "role": "", "role_class": "",
+            "former": "", "duty_url": ""}
 
 
 class _Lines(list):
