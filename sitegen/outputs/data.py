@@ -126,10 +126,6 @@ class Data:
                 "kind_label": self.kinds[d.kind].label, "former": d.former,
                 "duty_url": self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id))}
 
-    def duty_urls(self, plan: Plan, m: Measure) -> list[str]:
-        kinds = dict.fromkeys(d.kind for d in self.idx.duties[(plan.key, m.id)])
-        return [self.url(urls.duty_measure(k, plan.district, plan.year, m.id)) for k in kinds]
-
     def plan_doc(self, plan: Plan) -> dict:
         # Every field of the Plan record but its body (goals and parts, flattened below).
         meta = {"id": plan_id(plan), **plan.model_dump(mode="json", exclude={"goals", "parts"}),
@@ -155,12 +151,13 @@ class Data:
 
     def measure_doc(self, plan: Plan, m: Measure, e: SectionEntry) -> dict:
         doc = m.model_dump(mode="json", exclude={"agencies", "targets"})
+        agencies = [self.duty_doc(plan, m, d) for d in self.idx.duties[(plan.key, m.id)]]
         doc.update(
-            section=e.ref, section_path=path_list(e.trail),
-            agencies=[self.duty_doc(plan, m, d) for d in self.idx.duties[(plan.key, m.id)]],
+            section=e.ref, section_path=path_list(e.trail), agencies=agencies,
             targets=[self.target_doc(t) for t in m.targets],
             url=self.url(urls.measure(plan.district, plan.year, m.id)),
-            duty_urls=self.duty_urls(plan, m),
+            # one duty page link per agency kind, in order of first mention
+            duty_urls=list(dict.fromkeys(a["duty_url"] for a in agencies)),
         )
         return doc
 
