@@ -72,8 +72,27 @@ def source_name(data) -> str | None:
 def missing_text(data, source: str) -> list[tuple[tuple, str]]:
     """(location, paragraph) of every paragraph of the plan's own words not found in the
     squashed source: the one test of faithfulness, shared by `sitegen validate` and this report."""
+    paras = (squash(para) for v in _own_words(data, []) for para in v.split("\n"))
+    if all(not squashed or squashed in source for squashed in paras):
+        return []  # the usual case: nothing missing, so no locations needed
     return [(loc, para) for loc, k, v in located(data) if k in TEXT_KEYS for para in v.split("\n")
             if (squashed := squash(para)) and squashed not in source]
+
+
+def _own_words(node, out: list[str]) -> list[str]:
+    """The values of TEXT_KEYS in the data, as located() finds them, without their locations."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, str):
+                if k in TEXT_KEYS:
+                    out.append(v)
+            else:
+                _own_words(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            if not isinstance(v, str):
+                _own_words(v, out)
+    return out
 
 
 class NoSource(Exception):
