@@ -297,3 +297,14 @@ def test_marks_are_made_on_demand_and_point_where_the_marked_parse_does() -> Non
     assert quick._marks is None  # not made until a message needs them
     assert quick.where(("parts", 0, "measures", 0, "text")) == marked.where(("parts", 0, "measures", 0, "text"))
     assert quick.marks == marked.marks and quick.key_marks == marked.key_marks
+
+
+def test_squash_drops_exactly_the_whitespace_a_regex_would():
+    """model.squash uses str.split(); the text-against-source check relies on it removing what
+    `\\s` matches, no more and no less, for every character (NBSP, ideographic space, ...)."""
+    import re
+    import sys
+
+    from sitegen.model import squash
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert squash(every) == re.sub(r"\s+", "", every)
