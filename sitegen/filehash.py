@@ -31,3 +31,14 @@ def file_digest(path: Path | str) -> bytes:
         sha = digest(f.read())
     _memo[key] = (sig, sha)
     return sha
+
+
+def remembered(besides: dict | None = None) -> dict:
+    """The hashes known here (but those in `besides`), with the stat signatures they hold for:
+    what a worker hands over."""
+    return {k: v for k, v in _memo.items() if besides is None or besides.get(k) != v}
+
+
+def remember(hashes: dict) -> None:
+    """Hashes another process made; each is used only while its file's signature is unchanged."""
+    _memo.update(hashes)

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from . import filehash
 from .diagnostics import ContentError, Diagnostic
 from .faithful import missing_text, read_source
 from .faithful import squash as squash_source
@@ -115,12 +116,14 @@ def _check_in_parallel(content: Path, cache: PlanCache) -> None:
     # twice the others), and two equal halves left one worker idle for a tenth of the time.
     shares = workers * 4
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for blobs in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
+        for blobs, hashes in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
             cache.add_pickled(blobs)
+            filehash.remember(hashes)  # the run that follows asks for them again
 
 
-def _check_share(job: tuple[Path, list[str]]) -> dict[str, bytes]:
+def _check_share(job: tuple[Path, list[str]]) -> tuple[dict[str, bytes], dict]:
     content, rels = job
+    known = filehash.remembered()  # as forked: the parent has those already
     cache = PlanCache()
     checker = _Checker(content, cache)
     checker._plan_files = [content / rel for rel in rels]
@@ -128,7 +131,7 @@ def _check_share(job: tuple[Path, list[str]]) -> dict[str, bytes]:
         checker.run()
     except ContentError:
         pass  # the run in the parent reports every problem; only the plans that passed are wanted
-    return cache.pickled()
+    return cache.pickled(), filehash.remembered(besides=known)
 
 
 def _registries_sha(content: Path) -> bytes:
@@ -716,13 +719,13 @@ def _sections(plan: Plan):
 
 def _was_links(plan: Plan):
     """(location, old id) for every `was` id of the plan's goals and measures."""
-    units = [(("goals", i), g) for i, g in enumerate(plan.goals)]
+    lists = [((), "goals", plan.goals)]
     for loc, section in _sections(plan):
-        units += [(loc + ("goals", i), g) for i, g in enumerate(section.goals)]
-        units += [(loc + ("measures", i), m) for i, m in enumerate(section.measures)]
-    for loc, unit in units:
-        for j, id_ in enumerate(unit.was):
-            yield loc + ("was", j), id_
+        lists += [(loc, "goals", section.goals), (loc, "measures", section.measures)]
+    for loc, key, units in lists:
+        for i, unit in enumerate(units):
+            for j, id_ in enumerate(unit.was):  # most have none: no location made for them
+                yield loc + (key, i, "was", j), id_
 
 
 def load_plan(path: Path, site: Site, content: Path) -> Plan:
