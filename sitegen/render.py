@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
-from markupsafe._speedups import _escape_inner
+
+try:  # MarkupSafe 3: the C function behind escape(), a str in and a str out
+    from markupsafe import _escape_inner
+except ImportError:  # MarkupSafe 2 (Jinja allows it): the same text, through a Markup
+    def _escape_inner(s: str) -> str:
+        return str(markupsafe.escape(s))
 
 from . import urls
 from .memo import DistrictMemo
