@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from .. import urls
 from ..derive import ROLE_CLASSES, Mention
-from .common import (ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, duty_view, measure_view, plan_file,
-                     role_counts, site_feed, year_span)
+from .common import (ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, citation, measure_base,
+                     plan_file, role_counts, site_feed, year_span)
 
 
 def agency_pages(lk: Lookups) -> list[Page]:
@@ -98,14 +98,18 @@ def _duty_view(lk: Lookups, kind: str, district: str, mentions: tuple[Mention, .
             for m in ms:
                 if m.duty.role_class != rc:
                     continue
-                view = measure_view(lk, m.placed, anchor=urls.duty_anchor(year, m.placed.measure.id),
-                                    cite_url=urls.duty_measure(kind, district, year, m.placed.measure.id))
-                view["as_written"] = m.duty.name if m.duty.name != name else ""
-                view["former"] = m.duty.former
-                view["role"] = m.duty.role
-                # the measure's own chips (the same dicts on every page, so each is rendered once)
-                view["others"] = [d for d in view["duties"] if d["url"] != here]
-                entries.append(view)
+                mid = m.placed.measure.id
+                base = measure_base(lk, m.placed)
+                cite_url = urls.duty_measure(kind, district, year, mid)
+                entries.append({
+                    "base": base, "anchor": urls.duty_anchor(year, mid), "id": mid,
+                    "permalink": base["permalink"], "trail": base["trail"],
+                    "cite_url": cite_url, "citation": citation(lk, m.placed.plan, mid, cite_url),
+                    "as_written": m.duty.name if m.duty.name != name else "",
+                    "former": m.duty.former, "role": m.duty.role,
+                    # the measure's own chips (the same dicts on every page, so each is rendered once)
+                    "others": [d for d in base["duties"] if d["url"] != here],
+                })
             if entries:
                 roles.append({"role_class": rc, "label": ROLE_LABELS[rc], "measures": entries})
         diff_url = ""

@@ -181,16 +181,16 @@ def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
     return f"{_cited(lk, plan)}，任务 {measure_id}。{lk.absolute(url)}"
 
 
-def measure_view(lk: Lookups, p: Placed, anchor: str | None = None, cite_url: str | None = None) -> dict:
+def measure_view(lk: Lookups, p: Placed, anchor: str | None = None) -> dict:
     """A measure ready to print where it is shown: its id on the page (anchor, default its id)
-    and its permanent URL there (cite_url, default its plan page's). The rest is `base`, made
-    once per measure while its district's pages are made; templates render what reads only
-    `base` once per measure (render.Fragments)."""
-    plan, m = p.plan, p.measure
-    base = lk.scoped.get(plan.district, (plan.key, m.id), lambda: _measure_base(lk, p))
-    cite = cite_url or base["permalink"]
-    return {**base, "base": base, "anchor": anchor or m.id, "cite_url": cite,
-            "citation": citation(lk, plan, m.id, cite)}
+    and `base`, what it shows wherever it is shown, made once per measure while its district's
+    pages are made; templates render what reads only `base` once per measure (render.Fragments)."""
+    return {"base": measure_base(lk, p), "anchor": anchor or p.measure.id}
+
+
+def measure_base(lk: Lookups, p: Placed) -> dict:
+    plan = p.plan
+    return lk.scoped.get(plan.district, (plan.key, p.measure.id), lambda: _measure_base(lk, p))
 
 
 def _measure_base(lk: Lookups, p: Placed) -> dict:
