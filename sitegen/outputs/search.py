@@ -99,10 +99,11 @@ def spaced(text: str, *, tidy: bool = True) -> str:
 
 
 def _measures(value) -> Iterable[dict]:
-    """Every measure view in a page's context (dicts built by pages.common.measure_view)."""
+    """Every measure shown in a page's context (a view with its anchor and base, as
+    pages.common.measure_view makes), as one dict: its base with its anchor on this page."""
     if isinstance(value, dict):
-        if "anchor" in value and "permalink" in value and "paragraphs" in value:
-            yield value
+        if "anchor" in value and "base" in value:
+            yield {**value["base"], "anchor": value["anchor"]}
             return
         for v in value.values():
             yield from _measures(v)
