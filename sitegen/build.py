@@ -28,26 +28,13 @@ from .outputs.search import search_files
 from .outputs.sitemap import robots, sitemap
 from .outputs.sqlite import sqlite_bytes
 from .pages import Page, build_pages
+from .project import Project
 from .render import environment, render_page
 from .validate import PlanCache, load_site
 from .write import Staging, put
 
 
 FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a build reads and writes; defaults are the project's own folders."""
-
-    content: Path
-    out: Path
-    templates: Path
-    static: Path
-
-    @classmethod
-    def at(cls, root: Path, content: Path | None = None, out: Path | None = None) -> Project:
-        return cls(content or root / "content", out or root / "public", root / "templates", root / "static")
 
 
 @dataclass(frozen=True)

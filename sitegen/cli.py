@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import Project, build
 from .diagnostics import ContentError, Diagnostic, format_diagnostics
 from .model import Status
+from .project import Project
 
 FORMATS = click.Choice(["text", "github", "json"])
 
@@ -122,6 +122,7 @@ def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
 def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no_search: bool,
               no_cache: bool) -> None:
     """Validate, index for search, then write the site atomically (a failed build keeps the old output)."""
+    from .build import build  # here, not at the top: `validate` starts without the renderer
     from .outputs.search import SearchError
 
     project = Project.at(_root(), content, out)

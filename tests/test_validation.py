@@ -377,3 +377,13 @@ def test_github_annotations_for_the_reviewer_checks(name: str, tmp_path: Path) -
         m = _GITHUB.match(line)
         assert m and _ends_with(m["file"], want.path) and int(m["line"]) == want.line, line
         assert m["code"] == want.code and want.message in m["message"]
+
+
+def test_the_cli_loads_without_the_renderer():
+    """`sitegen validate` (an editor's pre-commit check, CI's first step) starts without importing
+    the build, Jinja or the outputs: a tenth of a second less on every run."""
+    import subprocess
+    import sys
+    code = "import sys, sitegen.cli; print(sorted(m for m in ('jinja2', 'sitegen.build', 'sitegen.outputs') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
