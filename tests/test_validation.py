@@ -384,6 +384,7 @@ def test_the_cli_loads_without_the_renderer():
     the build, Jinja or the outputs: a tenth of a second less on every run."""
     import subprocess
     import sys
-    code = "import sys, sitegen.cli; print(sorted(m for m in ('jinja2', 'sitegen.build', 'sitegen.outputs') if m in sys.modules))"
+    code = ("import sys, sitegen.cli; "
+            "print(sorted(m for m in ('jinja2', 'sitegen.build', 'sitegen.outputs') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
