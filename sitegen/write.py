@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -174,12 +175,20 @@ def _take_spare(out: Path, root: Path) -> bool:
         return False
     # A file linked into the live output (a rebuild links what it did not remake) would be
     # written through the link: it goes, and is written anew.
-    for dirpath, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(dirpath, name)
-            if os.lstat(path).st_nlink > 1:
-                os.unlink(path)
+    for entry in _entries(str(root)):
+        if entry.stat(follow_symlinks=False).st_nlink > 1:
+            os.unlink(entry.path)
     return True
+
+
+def _entries(folder: str) -> Iterator[os.DirEntry]:
+    """Every file under folder (not following links), by os.scandir."""
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _entries(entry.path)
+            else:
+                yield entry
 
 
 def _keep_as_spare(folder: Path, out: Path) -> bool:
@@ -192,11 +201,17 @@ def _keep_as_spare(folder: Path, out: Path) -> bool:
 
 def _prune(root: Path, keep: set[str]) -> None:
     """Delete what a reused spare holds that this build did not write, and folders left empty."""
-    for dirpath, dirnames, names in os.walk(root, topdown=False):
-        rel_dir = os.path.relpath(dirpath, root)
+    base = str(root)
+    gone: set[str] = set()  # folders removed (os.walk lists a folder's subfolders before it visits them)
+    for dirpath, dirnames, names in os.walk(base, topdown=False):
+        prefix = dirpath[len(base) + 1:].replace(os.sep, "/")
+        prefix += "/" if prefix else ""
+        kept = 0
         for name in names:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-            if rel not in keep:
+            if prefix + name in keep:
+                kept += 1
+            else:
                 os.unlink(os.path.join(dirpath, name))
-        if dirpath != str(root) and not os.listdir(dirpath):
+        if dirpath != base and not kept and all(os.path.join(dirpath, d) in gone for d in dirnames):
             os.rmdir(dirpath)
+            gone.add(dirpath)

@@ -92,9 +92,13 @@ def test_a_build_over_the_spare_writes_exactly_what_a_fresh_build_writes(content
     home.write_bytes(home.read_bytes() + b"<p>longer than the page will be</p>" * 100)  # must be cut short
     (spare / "plans" / "gone" / "2001").mkdir(parents=True)
     (spare / "plans" / "gone" / "2001" / "index.html").write_text("a page no build makes now")
+    (spare / "plans" / "stale.txt").write_text("a file beside folders the build writes")
     assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
     assert run("build", "--content", str(content), "--out", str(fresh), "--no-search").exit_code == 0
     assert tree(out) == tree(fresh)
+    assert not (out / "plans" / "gone").exists()  # folders left empty go too
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_dir()) == \
+        sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_dir())
 
 
 def test_a_spare_file_linked_into_the_live_output_is_never_written_through(tmp_path):
