@@ -6,8 +6,9 @@ primary and foreign keys. The file must be byte-identical across builds of the
 same content: it is built in memory by the same statements in the same order,
 in one transaction with a fixed page size, and SQLite places pages by those
 alone (no VACUUM: it cost 0.3 s at 1,000 plans to save under 2 % of the
-bytes); SQLite stores no timestamps in the file. (Bytes do depend on the SQLite library's
-version, which the header records: builds are identical on one machine.)
+bytes); SQLite stores no timestamps in the file. (Bytes do depend on the
+SQLite library's version, which the header records: builds are identical on
+one machine.)
 """
 
 from __future__ import annotations
