@@ -192,8 +192,7 @@ def _plan_parts(plan: Plan, registry: Registry, known: dict) -> _PlanParts:
     district = plan.district
     for p in here:
         m = p.measure
-        ds = tuple(known.get((ref.name, ref.role, district)) or _known_duty(known, registry, ref, district)
-                   for ref in m.agencies)
+        ds = tuple(_duty(registry, ref, district, known) for ref in m.agencies)
         duties.append((m.id, ds))
         mentions += [(duty.kind, Mention(p, duty)) for duty in _strongest_per_kind(ds)]
         themes += [(theme, p) for theme in m.themes]
@@ -285,12 +284,12 @@ def _strongest_per_kind(duties: tuple[Duty, ...]) -> list[Duty]:
     return list(best.values())
 
 
-def _known_duty(known: dict, registry: Registry, ref: AgencyRef, district: str) -> Duty:
-    duty = known[(ref.name, ref.role, district)] = _duty(registry, ref, district)
+def _duty(registry: Registry, ref: AgencyRef, district: str, known: dict) -> Duty:
+    """The mention resolved, made once for each (name, role, district) and kept in `known`."""
+    key = (ref.name, ref.role, district)
+    duty = known.get(key)
+    if duty is None:
+        hit = registry.resolve(ref.name, district)
+        assert hit is not None, "validated content resolves every agency"
+        duty = known[key] = Duty(ref.name, ref.role.value, ref.role.role_class, hit.kind.slug, hit.former)
     return duty
-
-
-def _duty(registry: Registry, ref: AgencyRef, district: str) -> Duty:
-    hit = registry.resolve(ref.name, district)
-    assert hit is not None, "validated content resolves every agency"
-    return Duty(ref.name, ref.role.value, ref.role.role_class, hit.kind.slug, hit.former)
