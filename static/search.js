@@ -53,16 +53,62 @@ export function highlight(html, terms) {
   return out;
 }
 
-let pagefind = null;
-async function load(bundle) {
-  if (!pagefind) {
-    pagefind = await import(`${bundle}pagefind.js`);
-    // Words are single characters here, so an excerpt of 30 "words" would be 30 characters.
-    // No worker: for an index this size the main thread is quick, and the worker is 41 kB more to fetch.
-    // pageLength 0: a plan is long, and being long must not bury it under the short pages quoting it.
-    await pagefind.options({ excerptLength: 48, noWorker: true, ranking: { pageLength: 0 } });
+let loading = null;
+/**
+ * Pagefind, with every shard of the index merged into it. A big site's index is built in shards
+ * of whole districts (sitegen/outputs/search.py); shards.json names the folders of all but the
+ * first, whose bundle holds the loader.
+ */
+export function load(bundle) {
+  if (!loading) {
+    loading = (async () => {
+      const [pf, more] = await Promise.all([
+        import(`${bundle}pagefind.js`),
+        fetch(`${bundle}shards.json`).then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText)))),
+      ]);
+      // Words are single characters here, so an excerpt of 30 "words" would be 30 characters.
+      // pageLength 0: a plan is long, and being long must not bury it under the short pages quoting it.
+      const options = { excerptLength: 48, ranking: { pageLength: 0 } };
+      // No worker: for an index this size the main thread is quick, and the worker is 41 kB more to fetch.
+      await pf.options({ ...options, noWorker: true });
+      await Promise.all(more.map((path) => pf.mergeIndex(`${bundle}${path}`, options)));
+      return pf;
+    })().catch((e) => {
+      loading = null;
+      throw e;
+    });
   }
-  return pagefind;
+  return loading;
+}
+
+const sortKeys = new WeakMap();
+/**
+ * Each page's sort key, its latest year: the first year, counting down, among its year filter's
+ * values. Pagefind sorts each shard by it, but merges shards by score, so the search page sorts.
+ */
+async function latestYears(pf) {
+  if (!sortKeys.has(pf)) {
+    const latest = new Map();
+    const years = Object.keys((await pf.filters()).year || {}).sort().reverse();
+    for (const y of years) {
+      for (const r of (await pf.search(null, { filters: { year: [y] } })).results) {
+        if (!latest.has(r.id)) latest.set(r.id, Number(y));
+      }
+    }
+    sortKeys.set(pf, latest);
+  }
+  return sortKeys.get(pf);
+}
+
+/** Results in year order (ties keep their order), as the sort asks. */
+async function sortByYear(pf, results, sort) {
+  if (!sort.year) return results;
+  const latest = await latestYears(pf);
+  const sign = sort.year === "asc" ? 1 : -1;
+  return results
+    .map((r, i) => [r, i])
+    .sort(([a, i], [b, j]) => sign * ((latest.get(a.id) ?? 0) - (latest.get(b.id) ?? 0)) || i - j)
+    .map(([r]) => r);
 }
 
 /** Does a list of word positions hold n consecutive ones (the phrase's characters)? */
@@ -82,7 +128,7 @@ export async function find(pf, query, filters, sort) {
   const ts = terms(query);
   if (!ts.length) {
     const s = await pf.search(null, { filters, sort });
-    return { results: s.results.map((r) => ({ result: r })), counts: s.filters, terms: ts };
+    return { results: (await sortByYear(pf, s.results, sort)).map((r) => ({ result: r })), counts: s.filters, terms: ts };
   }
   let kept = null;
   let first = null;
@@ -103,8 +149,10 @@ export async function find(pf, query, filters, sort) {
       }
     }
   }
-  const results = first.results.filter((r) => kept.has(r.id));
-  if (!sort.year) {
+  let results = first.results.filter((r) => kept.has(r.id));
+  if (sort.year) {
+    results = await sortByYear(pf, results, sort);
+  } else {
     // Filters tell a result's kind and title before its data is fetched: a page the
     // query names (a theme, an agency) leads, then plans, then the rest.
     const ids = async (extra) => new Set((await pf.search(phrase(ts[0]), { filters: { ...filters, ...extra } }))

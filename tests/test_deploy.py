@@ -98,12 +98,15 @@ def test_security_headers_on_every_page():
 
 
 @pytest.mark.parametrize("path", ["/pagefind/index/zh-hans_1a2b3c.pf_index", "/pagefind/fragment/zh-hans_17d138d.pf_fragment",
+                                  "/pagefind/shards/3dda14b3585a/pagefind-entry.json",
+                                  "/pagefind/shards/3dda14b3585a/index/zh-hans_1a2b3c.pf_index",
                                   "/assets/style.0123456789.css"])
 def test_content_hashed_files_are_cached_for_a_year(path):
     assert _headers(path)["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-@pytest.mark.parametrize("path", ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/static/style.css"])
+@pytest.mark.parametrize("path", ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/shards.json",
+                                  "/static/style.css"])
 def test_files_with_fixed_names_are_not_cached_for_long(path):
     # Their names do not change with their content: a long cache would serve a stale copy.
     assert "immutable" not in _headers(path).get("Cache-Control", "")

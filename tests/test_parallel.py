@@ -107,3 +107,31 @@ def test_index_copies_made_on_both_cores_give_the_same_search_index(corpus):
     one = search_files(pages, files, workers=1)
     assert len([p for p in pages if p.searchable]) > 16  # more pieces than workers
     assert search_files(pages, files, workers=2) == one
+
+
+def test_a_sharded_index_holds_every_page_once_and_each_district_whole(corpus):
+    import gzip
+    import json
+
+    project = Project(corpus, ROOT / "public", ROOT / "templates", ROOT / "static")
+    files, _, pages = _render(project)
+    whole = search_files(pages, files, workers=2)
+    assert json.loads(whole["pagefind/shards.json"]) == []  # 70 plans: one index
+    sharded = search_files(pages, files, workers=2, shard_bytes=2_000_000)
+    assert search_files(pages, files, workers=1, shard_bytes=2_000_000) == sharded
+    more = json.loads(sharded["pagefind/shards.json"])
+    assert len(more) >= 2
+    shard_of = {}
+    for n, base in enumerate(["", *more]):
+        prefix = f"pagefind/{base}fragment/"
+        for rel, body in sharded.items():
+            if rel.startswith(prefix) and "/" not in rel[len(prefix):]:
+                url = json.loads(gzip.decompress(body).removeprefix(b"pagefind_dcd"))["url"]
+                assert url not in shard_of, f"{url} indexed twice"
+                shard_of[url] = n
+    assert sorted(shard_of) == sorted(p.url for p in pages if p.searchable)
+    district = {p.url: p.group for p in pages if p.searchable}
+    assert all(len({n for u, n in shard_of.items() if district[u] == d}) == 1 for d in set(district.values()))
+    for base in more:  # its entry and metadata; the loader and WebAssembly come from the first shard
+        own = sorted(rel.rsplit("/", 1)[1] for rel in sharded if rel.startswith(f"pagefind/{base}") and rel.count("/") == 3)
+        assert len(own) == 2 and own[0] == "pagefind-entry.json" and own[1].endswith(".pf_meta")

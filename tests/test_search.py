@@ -147,3 +147,15 @@ def test_canonical_sorts_filter_values_renames_and_refuses_an_unknown_format():
     assert meta.removeprefix("pagefind/pagefind.").removesuffix(".pf_meta").encode() in out["pagefind/pagefind-entry.json"]
     with pytest.raises(search.SearchError, match="格式未知"):
         search._read(gzip.compress(b"something else"))
+
+
+def test_shards_keep_districts_whole_and_about_equal():
+    pages = [Page(f"/{d}/{i}/", "plan.html", "t", "", {}, group=d) for d in "abcdef" for i in range(3)]
+    sizes = {str(p.out_path): 10 for p in pages}  # 30 bytes a district
+    assert search.shards(pages, sizes, 10**6) == [[str(p.out_path) for p in pages]]
+    split = search.shards(pages, sizes, 70)  # 180 bytes: three shards of two districts
+    assert [sorted({rel.split("/")[0] for rel in s}) for s in split] == [["a", "b"], ["c", "d"], ["e", "f"]]
+    assert sum(split, []) == [str(p.out_path) for p in pages]
+    sizes[str(pages[0].out_path)] = 1000  # one district bigger than the limit: a shard of its own
+    assert [sorted({rel.split("/")[0] for rel in s}) for s in search.shards(pages, sizes, 400)] == \
+        [["a"], ["b", "c", "d", "e", "f"]]

@@ -25,6 +25,7 @@ import functools
 import gzip
 import hashlib
 import html
+import json
 import multiprocessing
 import re
 import subprocess
@@ -51,6 +52,15 @@ _SPACES = re.compile(r"[ \t\r\n\f]{2,}")
 # plans), a word of its own: 6.9 -> 6 丶 9. The search page spells queries the same way.
 _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 DECIMAL_POINT = "\u4e36"
+# Pagefind holds a whole index in memory while it builds it, about 11 bytes for each byte of the
+# copies it reads (1.9 GB for the 166 MB of copies of 1,000 plans): a bigger site is indexed in
+# shards of whole districts, each by its own Pagefind run, and the search page merges them
+# (Pagefind's mergeIndex). 64 MiB of copies is about 750 MB of Pagefind.
+SHARD_BYTES = 64 * 2**20
+SHARDS = "shards/"  # under the bundle: shards/<hash of its files>/, all of it named by content
+SHARD_LIST = "shards.json"  # under the bundle: the other shards' folders, for the search page
+# The loader and WebAssembly come from the first shard only: a merged index uses them.
+_LOADER = re.compile(r"^(pagefind[^/]*\.js|wasm\.[^/]*)$")
 # A plan outranks the theme and duty pages that name the query in their headings (they come next).
 PLAN_WEIGHT = 3
 
@@ -346,14 +356,14 @@ def writing(docs: dict[str, str]) -> Callable[[Path], None]:
     """A write_site for run_pagefind: these {output path: html} documents."""
     def write(site: Path) -> None:
         for rel, text in docs.items():
-            _write_doc(site, rel, text)
+            _write_doc(site, rel, text.encode("utf-8"))
     return write
 
 
-def _write_doc(site: Path, rel: str, text: str) -> None:
+def _write_doc(site: Path, rel: str, data: bytes) -> None:
     target = site / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    target.write_bytes(data)
 
 
 # --- reproducible output ---------------------------------------------------------------------
@@ -471,37 +481,84 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-def search_files(pages: list[Page], files: Mapping[str, bytes], *, workers: int = 1) -> dict[str, bytes]:
+def search_files(pages: list[Page], files: Mapping[str, bytes], *, workers: int = 1,
+                 shard_bytes: int | None = None) -> dict[str, bytes]:
     """The search index of the rendered site (files as render_site returns them). The index copies
-    are made by `workers` forked processes (each writes its share into Pagefind's folder)."""
-    # A district's pages together: their page facts read the same measure views (memo.py).
+    are made by `workers` forked processes; Pagefind indexes them a shard at a time (see SHARD_BYTES)."""
+    # A district's pages together: their page facts read the same measure views (memo.py),
+    # and a shard holds whole districts.
     searchable = sorted((p for p in pages if p.searchable), key=lambda p: p.group)
     if not searchable:
         return {}
-    return canonical(run_pagefind(functools.partial(_write_copies, searchable, files, workers)))
+    out: dict[str, bytes] = {}
+    more: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="sitegen-copies-") as tmp:
+        copies = Path(tmp)
+        sizes = _write_copies(searchable, files, workers, copies)
+        for i, rels in enumerate(shards(searchable, sizes, shard_bytes or SHARD_BYTES)):
+            bundle = canonical(run_pagefind(functools.partial(_move, copies, rels)))
+            if i == 0:  # the first shard is the bundle pagefind.js is loaded from
+                out.update(bundle)
+                continue
+            kept = {rel.removeprefix(BUNDLE + "/"): body for rel, body in bundle.items()
+                    if not _LOADER.search(rel.removeprefix(BUNDLE + "/"))}
+            name = hashlib.sha256(b"".join(k.encode() + b"\0" + v for k, v in sorted(kept.items()))).hexdigest()[:12]
+            more.append(f"{SHARDS}{name}/")
+            out.update((f"{BUNDLE}/{SHARDS}{name}/{rel}", body) for rel, body in kept.items())
+    out[f"{BUNDLE}/{SHARD_LIST}"] = (json.dumps(more) + "\n").encode()
+    return out
+
+
+def shards(pages: list[Page], sizes: Mapping[str, int], limit: int) -> list[list[str]]:
+    """The pages' output paths in shards of whole districts (pages grouped by district, in order),
+    as few as keep each near or under `limit` bytes of index copies, of about equal size."""
+    groups: dict[str, list[str]] = {}
+    for page in pages:
+        groups.setdefault(page.group, []).append(str(page.out_path))
+    total = sum(sizes.values())
+    n = max(1, -(-total // limit))
+    target = total / n
+    out: list[list[str]] = [[] for _ in range(n)]
+    done = 0
+    for rels in groups.values():
+        size = sum(sizes[r] for r in rels)
+        out[min(n - 1, int((done + size / 2) / target))].extend(rels)  # by the district's midpoint
+        done += size
+    return [s for s in out if s]
+
+
+def _move(copies: Path, rels: list[str], site: Path) -> None:
+    """A write_site for run_pagefind: these index copies, moved from where the workers wrote them."""
+    for rel in rels:
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (copies / rel).replace(target)
 
 
 _COPYING: tuple | None = None  # (pages, files, folder): what forked workers copy; inherited, never pickled
 
 
-def _write_copies(pages: list[Page], files: Mapping[str, bytes], workers: int, site: Path) -> None:
+def _write_copies(pages: list[Page], files: Mapping[str, bytes], workers: int, site: Path) -> dict[str, int]:
+    """Writes each page's index copy under site; returns {output path: bytes written}."""
     global _COPYING
     _COPYING = (pages, files, site)
     try:
         if workers == 1:
-            _copy_range((0, len(pages)))
-            return
+            return dict(_copy_range((0, len(pages))))
         step = max(1, len(pages) // (workers * 8))
         pieces = [(i, min(i + step, len(pages))) for i in range(0, len(pages), step)]
         with multiprocessing.get_context("fork").Pool(workers, worker_start) as pool:
-            for _ in pool.imap_unordered(_copy_range, pieces):
-                pass
+            return {rel: size for piece in pool.imap_unordered(_copy_range, pieces) for rel, size in piece}
     finally:
         _COPYING = None
 
 
-def _copy_range(piece: tuple[int, int]) -> None:
+def _copy_range(piece: tuple[int, int]) -> list[tuple[str, int]]:
     pages, files, site = _COPYING  # type: ignore[misc]
+    sizes = []
     for page in pages[piece[0]:piece[1]]:
         rel = str(page.out_path)
-        _write_doc(site, rel, index_copy(page, files[rel].decode("utf-8")))
+        copy = index_copy(page, files[rel].decode("utf-8")).encode("utf-8")
+        _write_doc(site, rel, copy)
+        sizes.append((rel, len(copy)))
+    return sizes

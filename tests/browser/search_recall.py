@@ -119,8 +119,7 @@ def indexed_pages(out: Path) -> dict[str, list[list[str]]]:
 
 FIND_ALL = """async ([q, filters, sort]) => {
   const m = await import('/static/search.js');
-  const pf = await import('/pagefind/pagefind.js');
-  await pf.options({noWorker: true});
+  const pf = await m.load('/pagefind/');
   const found = await m.find(pf, q, filters || {}, sort || {});
   const data = await Promise.all(found.results.map(async r =>
     [await r.result.data(), r.twin && await r.twin.data(), r.words]));

@@ -238,8 +238,7 @@ def _is_text(url: str) -> bool:
 
 EVERY_TASK = """async (items) => {
   const m = await import('/static/search.js');
-  const pf = await import('/pagefind/pagefind.js');
-  await pf.options({noWorker: true});
+  const pf = await m.load('/pagefind/');
   const lost = [];
   for (const [query, url, anchor] of items) {
     const found = await m.find(pf, query, {}, {});
