@@ -291,7 +291,8 @@ _STR = "tag:yaml.org,2002:str"
 _NFC = unicodedata.normalize
 _ScalarEvent, _MapStart, _SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
-_Skip = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)
+_DocStart = yaml.DocumentStartEvent
+_Skip = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 
 def _typed(value: str, implicit) -> Any:
@@ -308,68 +309,74 @@ def _typed(value: str, implicit) -> Any:
     return _NFC("NFC", value)
 
 
-_SHORT = 24  # scalars this short are typed once a process (every typed value is immutable)
-_TYPED: dict[tuple[str, bool], Any] = {}
+_SHORT = 24  # plain scalars this short are typed once a process (every typed value is immutable)
+_TYPED: dict[str, Any] = {}
 
 
 def _quick(text: str) -> Any:
     if not text.strip():
         raise _Slow
-    stack: list = []  # containers being filled
-    keys: list = []  # for each open mapping, the key waiting for its value (_NOKEY when none)
-    root: Any = None
-    docs = 0
+    loader = _Loader(text)
     typed = _TYPED
+    # The container being filled, whether it is a list, and (a mapping's) key waiting for its
+    # value are kept in locals; the enclosing containers' on a stack. About 2,000 events a plan.
+    stack: list[tuple[Any, bool, Any]] = []
+    top: Any = None
+    root: Any = None
+    in_list = False
+    key: Any = _NOKEY
+    docs = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        # get_event straight from the C parser: yaml.parse wraps it in a Python generator.
+        for event in iter(loader.get_event, None):
             cls = type(event)
             if cls is _ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _Slow
-                raw = event.value
-                if len(raw) > _SHORT:
-                    value = _typed(raw, event.implicit)
+                raw, implicit = event.value, event.implicit
+                if len(raw) > _SHORT or not implicit[0]:
+                    value = _typed(raw, implicit)
                 else:  # keys, roles, agency names: a few thousand words typed a million times
-                    value = typed.get((raw, event.implicit[0]), _NOKEY)
+                    value = typed.get(raw, _NOKEY)
                     if value is _NOKEY:
-                        value = typed[(raw, event.implicit[0])] = _typed(raw, event.implicit)
+                        value = typed[raw] = _typed(raw, implicit)
+                if in_list:
+                    top.append(value)
+                elif top is None:
+                    root = value
+                elif key is _NOKEY:
+                    if value in top:
+                        raise _Slow  # a duplicate key
+                    key = value
+                else:
+                    top[key] = value
+                    key = _NOKEY
             elif cls is _MapStart or cls is _SeqStart:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     raise _Slow
                 value = {} if cls is _MapStart else []
-            elif cls is _MapEnd or cls is _SeqEnd:
-                stack.pop()
-                if cls is _MapEnd:
-                    keys.pop()
-                continue
-            elif cls in _Skip:
-                if cls is yaml.DocumentStartEvent:
-                    docs += 1
-                    if docs > 1:
-                        raise _Slow  # yaml.compose refuses a second document
-                continue
-            else:  # an alias
-                raise _Slow
-            if not stack:
-                root = value
-            else:
-                top = stack[-1]
-                if type(top) is list:
+                if in_list:
                     top.append(value)
-                elif keys[-1] is _NOKEY:
-                    if cls is not _ScalarEvent or value in top:
-                        raise _Slow  # a key that is no plain word, or a duplicate
-                    keys[-1] = value
-                    continue
+                elif top is None:
+                    root = value
+                elif key is _NOKEY:
+                    raise _Slow  # a key that is no plain word
                 else:
-                    top[keys[-1]] = value
-                    keys[-1] = _NOKEY
-            if cls is not _ScalarEvent:
-                stack.append(value)
-                if cls is _MapStart:
-                    keys.append(_NOKEY)
+                    top[key] = value
+                stack.append((top, in_list, _NOKEY))
+                top, in_list, key = value, cls is _SeqStart, _NOKEY
+            elif cls is _MapEnd or cls is _SeqEnd:
+                top, in_list, key = stack.pop()
+            elif cls is _DocStart:
+                docs += 1
+                if docs > 1:
+                    raise _Slow  # yaml.compose refuses a second document
+            elif cls not in _Skip:  # an alias
+                raise _Slow
     except (yaml.YAMLError, TypeError):  # TypeError: an unhashable key
         raise _Slow from None
+    finally:
+        loader.dispose()
     return root
 
 

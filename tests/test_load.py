@@ -152,12 +152,17 @@ def test_control_character_is_located_in_characters() -> None:
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
 def test_c_loader_is_used_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load._Loader is yaml.CSafeLoader
-    used = []
-    real_parse, real_compose = yaml.parse, yaml.compose
-    monkeypatch.setattr(yaml, "parse", lambda text, Loader: used.append(Loader) or real_parse(text, Loader))
-    monkeypatch.setattr(yaml, "compose", lambda text, Loader: used.append(Loader) or real_compose(text, Loader))
-    parse_text("a: 1\n", "x.yaml")
-    assert used and all(loader is yaml.CSafeLoader for loader in used)
+    made = []
+
+    class Recording(yaml.CSafeLoader):
+        def __init__(self, stream):
+            made.append(stream)
+            super().__init__(stream)
+
+    monkeypatch.setattr(load, "_Loader", Recording)
+    assert parse_text("a: 1\n", "x.yaml").data == {"a": 1}  # the quick path
+    assert parse_text("a: 1\n", "x.yaml", marks=True).marks[("a",)] == (1, 4)  # the marked path
+    assert len(made) >= 2
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
