@@ -16,7 +16,6 @@ import click
 
 from . import __version__
 from .diagnostics import ContentError, Diagnostic, format_diagnostics
-from .model import Status
 from .project import Project
 
 FORMATS = click.Choice(["text", "github", "json"])
@@ -91,12 +90,12 @@ def main() -> None:
 @cache_option
 def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
     """Check all content; print every problem as file:line:col."""
-    from .validate import load_site
+    from .validate import check_site
 
     project = Project.at(_root(), content)
     cache, cache_path = _plan_cache(project, no_cache)
     try:
-        loaded = load_site(project.content, cache)
+        summary = check_site(project.content, cache)
     except ContentError as e:
         _save_cache(cache, cache_path)  # the plans that passed need no second check
         _report(e.diagnostics, fmt)
@@ -105,10 +104,8 @@ def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
     if fmt == "json":
         click.echo("[]")
     elif fmt == "text":
-        site = loaded.site
-        drafts = sum(1 for p in site.plans if p.status is Status.draft)
-        click.echo(f"通过：{len(site.plans)} 份计划（其中草稿 {drafts} 份），"
-                   f"{sum(len(p.measures()) for p in site.plans)} 条措施，{len(site.agencies)} 类单位")
+        click.echo(f"通过：{summary.plans} 份计划（其中草稿 {summary.drafts} 份），"
+                   f"{summary.measures} 条措施，{summary.agency_kinds} 类单位")
 
 
 @main.command(name="build")

@@ -71,19 +71,58 @@ class Loaded:
     documents: dict[str, Document]  # plan key (district/year) -> its document
 
 
+class Facts(typing.NamedTuple):
+    """What the checks across plan files, and `sitegen validate`'s summary, read of a checked
+    plan: kept beside it in the plan cache, so a cached plan is not unpickled to be counted."""
+
+    district: str
+    year: int
+    draft: bool
+    measures: int
+    ids: frozenset[str]  # its measures' and goals' ids, which the next year's `was` may name
+    was: tuple[tuple[tuple, str], ...]  # (location, old id) of each of its `was` ids
+
+
+def facts(plan: Plan) -> Facts:
+    measures = plan.measures()
+    return Facts(plan.district, plan.year, plan.status is Status.draft, len(measures),
+                 frozenset([m.id for m in measures] + [g.id for g in plan.all_goals()]) - {None},
+                 tuple(_was_links(plan)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A checked site, counted (what `sitegen validate` reports)."""
+
+    plans: int
+    drafts: int
+    measures: int
+    agency_kinds: int
+
+
 def load_site(content: Path, cache: PlanCache | None = None, parallel: bool = True) -> Loaded:
     """Load and check everything under content/, or raise ContentError with every problem.
     With a cache, a plan file checked before against the same registries and source is not
     parsed or checked again."""
-    content = Path(content)
     # Frozen when loaded: the model lives until the command ends, and a full collection would
     # otherwise walk its millions of objects once more (0.6 s at 1,000 plans, after `validate`).
     with paused(freeze=True):
-        # Without a cache the parallel check still pays: it fills a cache for this run only.
-        cache = cache if cache is not None else PlanCache()
-        if parallel:  # not from a process running threads (sitegen serve): forking one is unsafe
-            _check_in_parallel(content, cache)
-        return _Checker(content, cache).run()
+        return _checker(Path(content), cache, parallel).run()
+
+
+def check_site(content: Path, cache: PlanCache | None = None) -> Summary:
+    """Check everything under content/ as load_site does, without building the site: plans the
+    cache (or the parallel check) holds are counted from their facts, never unpickled."""
+    with paused(freeze=True):
+        return _checker(Path(content), cache, True).run(site=False)
+
+
+def _checker(content: Path, cache: PlanCache | None, parallel: bool) -> _Checker:
+    # Without a cache the parallel check still pays: it fills a cache for this run only.
+    cache = cache if cache is not None else PlanCache()
+    if parallel:  # not from a process running threads (sitegen serve): forking one is unsafe
+        _check_in_parallel(content, cache)
+    return _Checker(content, cache)
 
 
 PARALLEL_MIN_PLANS = 64  # below this, starting workers costs more than it saves
@@ -116,19 +155,19 @@ def _check_in_parallel(content: Path, cache: PlanCache) -> None:
     # twice the others), and two equal halves left one worker idle for a tenth of the time.
     shares = workers * 4
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for blobs, hashes in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
-            cache.add_pickled(blobs)
+        for shipped, hashes in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
+            cache.add_pickled(shipped)
             filehash.remember(hashes)  # the run that follows asks for them again
 
 
-def _check_share(job: tuple[Path, list[str]]) -> tuple[dict[str, bytes], dict]:
+def _check_share(job: tuple[Path, list[str]]) -> tuple[dict[str, tuple[tuple, bytes]], dict]:
     content, rels = job
     known = filehash.remembered()  # as forked: the parent has those already
     cache = PlanCache()
     checker = _Checker(content, cache)
     checker._plan_files = [content / rel for rel in rels]
     try:
-        checker.run()
+        checker.run(site=False)
     except ContentError:
         pass  # the run in the parent reports every problem; only the plans that passed are wanted
     return cache.pickled(), filehash.remembered(besides=known)
@@ -155,25 +194,27 @@ def _code_fingerprint() -> bytes:
 class PlanCache:
     """Plans that passed every per-file check, by the bytes they were checked against.
 
-    An entry holds the plan file's hash, the registries' hash and its source text's hash;
-    it is used only when all three are as they were, so a cached plan is one that the
-    full check would pass again. Plans with problems are never cached: their messages
-    are always made afresh. Kept in memory by `sitegen serve`, on disk by `sitegen build`
-    and `sitegen validate` (.sitegen-cache/).
+    An entry holds the plan file's hash, the registries' hash, its source text's hash and the
+    plan's Facts; it is used only when all three hashes are as they were, so a cached plan is
+    one that the full check would pass again. Plans with problems are never cached: their
+    messages are always made afresh. The plan itself is kept pickled until something asks for
+    it (`plan`): checking and counting read the facts alone. Kept in memory by `sitegen serve`,
+    on disk by `sitegen build` and `sitegen validate` (.sitegen-cache/).
     """
 
-    VERSION = 4
+    VERSION = 5
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[bytes, bytes, str | None, bytes | None, Plan]] = {}
-        # Entries as saved, each pickled on its own: saving re-pickles only new entries, and a
-        # worker hands its entries over in the same form.
+        self.entries: dict[str, tuple[bytes, bytes, str | None, bytes | None, Facts]] = {}
+        # Plans as saved, each pickled on its own: saving re-pickles only new entries, a worker
+        # hands its plans over in the same form, and a plan is unpickled when first asked for.
         self.blobs: dict[str, bytes] = {}
-        self.was: dict[int, tuple[Plan, list]] = {}  # id -> (plan, its `was` links), kept in memory only
+        self.plans: dict[str, Plan] = {}
         self.hits = 0
         self.dirty = True  # differs from what is saved
 
-    def get(self, rel: str, sha: bytes, registries: bytes, content: Path) -> Plan | None:
+    def get(self, rel: str, sha: bytes, registries: bytes, content: Path) -> Facts | None:
+        """The facts of the plan checked from these bytes, if it is held."""
         entry = self.entries.get(rel)
         if entry is None or entry[0] != sha or entry[1] != registries:
             return None
@@ -187,10 +228,19 @@ class PlanCache:
         self.hits += 1
         return entry[4]
 
+    def plan(self, rel: str) -> Plan:
+        """A held plan, unpickled the first time it is asked for (then kept: serve's rebuilds
+        see the same object each time)."""
+        plan = self.plans.get(rel)
+        if plan is None:
+            plan = self.plans[rel] = pickle.loads(self.blobs[rel])
+        return plan
+
     def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> None:
         source = plan.source.file if plan.source else None
         source_sha = file_digest(content / "sources" / source) if source else None
-        self.entries[rel] = (sha, registries, source, source_sha, plan)
+        self.entries[rel] = (sha, registries, source, source_sha, facts(plan))
+        self.plans[rel] = plan
         self.blobs.pop(rel, None)
         self.dirty = True
 
@@ -198,31 +248,33 @@ class PlanCache:
         for rel in set(self.entries) - rels:
             del self.entries[rel]
             self.blobs.pop(rel, None)
+            self.plans.pop(rel, None)
             self.dirty = True
 
-    def pickled(self) -> dict[str, bytes]:
-        for rel, entry in self.entries.items():
+    def pickled(self) -> dict[str, tuple[tuple, bytes]]:
+        """Every entry with its plan pickled: {rel: (entry, blob)}, as saved and as workers ship them."""
+        for rel in self.entries:
             if rel not in self.blobs:
-                self.blobs[rel] = _dumps(entry)
-        return self.blobs
+                self.blobs[rel] = _dumps(self.plans[rel])
+        return {rel: (entry, self.blobs[rel]) for rel, entry in self.entries.items()}
 
-    def add_pickled(self, blobs: dict[str, bytes]) -> None:
-        for rel, blob in blobs.items():
-            self.entries[rel] = pickle.loads(blob)
+    def add_pickled(self, shipped: dict[str, tuple[tuple, bytes]]) -> None:
+        for rel, (entry, blob) in shipped.items():
+            self.entries[rel] = entry
             self.blobs[rel] = blob
+            self.plans.pop(rel, None)
         self.dirty = True
 
     @classmethod
     def load(cls, path: Path) -> PlanCache:
         cache = cls()
         try:
-            with open(path, "rb") as f:
-                version, code, blobs = pickle.load(f)
+            with open(path, "rb") as f, paused():  # the facts: tens of thousands of small objects
+                version, code, shipped = pickle.load(f)
             if version == cls.VERSION and code == _code_fingerprint():
-                with paused():  # a quarter of a million records: see gcpause
-                    cache.add_pickled(blobs)
+                cache.add_pickled(shipped)
         except Exception:  # a missing, old or damaged cache is an empty one
-            cache.entries, cache.blobs = {}, {}
+            cache.entries, cache.blobs, cache.plans = {}, {}, {}
         cache.dirty = False
         return cache
 
@@ -315,7 +367,7 @@ class _Checker:
                 self.diags.append(_explain(doc, err, root))
             return None
 
-    def run(self) -> Loaded:
+    def run(self, site: bool = True) -> Loaded | Summary:
         if not self.content.is_dir():
             raise ContentError([Diagnostic(display_path(self.content), 0, 0, "找不到内容文件夹",
                                            "请在项目文件夹（含 content/、templates/、static/）中运行，"
@@ -348,8 +400,9 @@ class _Checker:
         registries_sha = None
         if self.cache is not None and len(registries) == len(REGISTRIES):
             registries_sha = _registries_sha(self.content)
-        plans: list[tuple[Document, Plan]] = []
-        cached: set[int] = set()  # ids of plans that come checked from the cache
+        # Each plan file that loaded: its document, its path under content/, its plan (None for
+        # one the cache holds, until the site is built) and its facts (None until checked).
+        plans: list[list] = []
         fresh: dict[int, tuple[str, bytes]] = {}  # id of a plan checked now -> (rel path, file hash)
         for path in self.plan_files():
             rel = path.relative_to(self.content).as_posix()
@@ -358,10 +411,9 @@ class _Checker:
                     sha = file_digest(path)
                 except OSError:
                     sha = None
-                plan = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
-                if plan is not None:
-                    plans.append((Document.unread(path), plan))
-                    cached.add(id(plan))
+                held = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
+                if held is not None:
+                    plans.append([Document.unread(path), rel, None, held])
                     continue
             doc = self.read(path)
             if doc is None:
@@ -372,7 +424,7 @@ class _Checker:
                 continue
             plan = self.typed(doc, _PLAN, Plan)
             if plan is not None:
-                plans.append((doc, plan))
+                plans.append([doc, rel, plan, None])
                 if registries_sha is not None and sha is not None:
                     fresh[id(plan)] = (rel, sha)
 
@@ -390,35 +442,44 @@ class _Checker:
         theme_slugs = {t.slug for t in themes}
         metric_by_slug = {m.slug: m for m in metrics}
         seen: dict[tuple[str, int], Document] = {}
-        for doc, plan in plans:
-            if id(plan) not in cached:
+        for item in plans:
+            doc, _, plan, known = item
+            if known is None:
                 before = len(self.diags)
                 self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
                 if len(self.diags) == before and id(plan) in fresh:
                     self.cache.put(*fresh[id(plan)], registries_sha, self.content, plan)
-            key = (plan.district, plan.year)
+                    known = self.cache.entries[fresh[id(plan)][0]][4]
+                item[3] = known = known or facts(plan)
+            key = (known.district, known.year)
             if key in seen:
-                self.error(doc, ("year",), f"{plan.district} {plan.year} 年有第二份计划"
+                self.error(doc, ("year",), f"{known.district} {known.year} 年有第二份计划"
                            f"（第一份是 {seen[key].path}）",
                            "一个区一年只有一份计划；请删除或重命名其中一个文件", code="duplicate-plan")
             else:
                 seen[key] = doc
 
-        self.check_was(plans)
-        comparisons = self.comparisons(plans, district_slugs if have["districts.yaml"] else None)
+        checked = [(doc, known) for doc, _, _, known in plans]
+        self.check_was(checked)
+        comparisons = self.comparisons(checked, district_slugs if have["districts.yaml"] else None)
 
         if self.cache is not None:
             self.cache.keep_only({p.relative_to(self.content).as_posix() for p in self.plan_files()})
         if self.diags:
             raise ContentError(self.diags)
-        for doc, _ in plans:  # a thousand plans' YAML trees are not worth keeping once checked
-            doc.release()
-        plans.sort(key=lambda dp: (dp[1].district, dp[1].year))
-        site = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
-                    plans=tuple(p for _, p in plans), info=info, about=about, comparisons=comparisons)
-        return Loaded(site, {p.key: d for d, p in plans})
+        if not site:
+            return Summary(len(plans), sum(f.draft for _, f in checked), sum(f.measures for _, f in checked),
+                           len(kinds))
+        for item in plans:
+            item[0].release()  # a thousand plans' YAML trees are not worth keeping once checked
+            if item[2] is None:
+                item[2] = self.cache.plan(item[1])
+        plans.sort(key=lambda item: (item[3].district, item[3].year))
+        site_ = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
+                     plans=tuple(item[2] for item in plans), info=info, about=about, comparisons=comparisons)
+        return Loaded(site_, {item[2].key: item[0] for item in plans})
 
-    def comparisons(self, plans: list[tuple[Document, Plan]], districts: set[str] | None) -> tuple:
+    def comparisons(self, plans: list[tuple[Document, Facts]], districts: set[str] | None) -> tuple:
         path = self.content / COMPARISONS
         if not path.exists():
             return ()
@@ -452,35 +513,27 @@ class _Checker:
                            "在 `old` 和 `new` 中写两份不同的计划", code="comparison-with-itself")
         return tuple(records)
 
-    def check_was(self, plans: list[tuple[Document, Plan]]) -> None:
+    def check_was(self, plans: list[tuple[Document, Facts]]) -> None:
         """`was` names an id of the district's previous plan: that is what the diff links."""
-        loaded = {(p.district, p.year): p for _, p in plans}
+        loaded = {(f.district, f.year): f for _, f in plans}
         files = self.plan_file_keys() | set(loaded)
-        memo = self.cache.was if self.cache is not None else {}
-        walked: dict[int, tuple[Plan, list]] = {}
-        for doc, plan in plans:
-            hit = memo.get(id(plan))
-            # A plan from the cache is the same object as last time: its links were walked then.
-            links = hit[1] if hit is not None and hit[0] is plan else list(_was_links(plan))
-            walked[id(plan)] = (plan, links)
-            if not links:
+        for doc, f in plans:
+            if not f.was:
                 continue
-            before = [y for d, y in files if d == plan.district and y < plan.year]
+            before = [y for d, y in files if d == f.district and y < f.year]
             if not before:
-                for loc, _ in links:
-                    self.error(doc, loc, f"'was' 指向更早的计划，但 {plan.district} 在 {plan.year} 年之前没有计划",
+                for loc, _ in f.was:
+                    self.error(doc, loc, f"'was' 指向更早的计划，但 {f.district} 在 {f.year} 年之前没有计划",
                                "删去 `was:`；它用来把措施连到上一年的 id", code="was-without-earlier-plan")
                 continue
-            previous = loaded.get((plan.district, max(before)))
+            previous = loaded.get((f.district, max(before)))
             if previous is None:
                 continue  # the previous plan did not load; its own errors say why
-            known = {m.id for m in previous.measures()} | {g.id for g in previous.all_goals()}
-            for loc, id_ in links:
-                if id_ not in known:
+            for loc, id_ in f.was:
+                if id_ not in previous.ids:
                     self.error(doc, loc, f"'was: {id_}' 不是 {previous.year} 年计划中的 id",
-                               _did_you_mean(id_, known, f"plans/{previous.key}.yaml"), code="was-unknown-id")
-        if self.cache is not None:
-            self.cache.was = walked
+                               _did_you_mean(id_, previous.ids, f"plans/{previous.district}/{previous.year}.yaml"),
+                               code="was-unknown-id")
 
     def plan_file_keys(self) -> set[tuple[str, int]]:
         """(district folder, year) of every plan file, loaded or not."""

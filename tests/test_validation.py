@@ -30,7 +30,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sitegen.cli import main
-from sitegen.diagnostics import Diagnostic
+from sitegen.diagnostics import ContentError, Diagnostic
 from sitegen.load import MAX_BYTES
 from sitegen.model import AgencyKind, District, Metric, Plan, Theme
 from sitegen.validate import load_site
@@ -388,3 +388,40 @@ def test_the_cli_loads_without_the_renderer():
             "print(sorted(m for m in ('jinja2', 'sitegen.build', 'sitegen.outputs') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_cached_plan_s_was_is_checked_against_the_previous_plan_as_it_is_now(tmp_path: Path) -> None:
+    """A plan from the cache is checked across files by its facts: renaming an id in 2023
+    reports the unchanged 2024 plan's `was` at its line, without checking that plan again."""
+    from sitegen.validate import PlanCache, check_site, load_site
+
+    content = tmp_path / "content"
+    shutil.copytree(VALID, content)
+    plan = content / "plans/alpha/2024.yaml"
+    shutil.copyfile(INVALID / "was_unknown_id/plans/alpha/2024.yaml", plan)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("was: fundng", "was: funding"), encoding="utf-8")
+    cache = PlanCache()
+    assert load_site(content, cache).site.plans
+    earlier = content / "plans/alpha/2023.yaml"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace("id: funding", "id: budget"), encoding="utf-8")
+    for check in (load_site, check_site):
+        with pytest.raises(ContentError) as e:
+            check(content, cache)
+        [d] = [d for d in e.value.diagnostics if d.code == "was-unknown-id"]
+        assert (d.path.endswith("plans/alpha/2024.yaml"), d.line) == (True, 44) and "'was: funding'" in d.message
+    assert cache.hits >= 2  # the 2024 plan came from the cache both times
+
+
+def test_validate_counts_the_site_from_facts_as_the_site_itself_counts(tmp_path: Path) -> None:
+    from sitegen.validate import PlanCache, check_site, load_site
+
+    site = load_site(VALID).site
+    cache = PlanCache()
+    load_site(VALID, cache)
+    again = PlanCache()
+    again.add_pickled(cache.pickled())
+    summary = check_site(VALID, again)
+    assert (summary.plans, summary.drafts, summary.measures, summary.agency_kinds) == (
+        len(site.plans), sum(p.status.value == "草稿" for p in site.plans),
+        sum(len(p.measures()) for p in site.plans), len(site.agencies))
+    assert again.hits == len(site.plans) and not again.plans  # counted without unpickling a plan
