@@ -107,32 +107,33 @@ def load_site(content: Path, cache: PlanCache | None = None, parallel: bool = Tr
     # Frozen when loaded: the model lives until the command ends, and a full collection would
     # otherwise walk its millions of objects once more (0.6 s at 1,000 plans, after `validate`).
     with paused(freeze=True):
-        return _checker(Path(content), cache, parallel).run()
+        return _checker(Path(content), cache, parallel, unpickle=True).run()
 
 
 def check_site(content: Path, cache: PlanCache | None = None) -> Summary:
     """Check everything under content/ as load_site does, without building the site: plans the
     cache (or the parallel check) holds are counted from their facts, never unpickled."""
     with paused(freeze=True):
-        return _checker(Path(content), cache, True).run(site=False)
+        return _checker(Path(content), cache, True, unpickle=False).run(site=False)
 
 
-def _checker(content: Path, cache: PlanCache | None, parallel: bool) -> _Checker:
+def _checker(content: Path, cache: PlanCache | None, parallel: bool, *, unpickle: bool) -> _Checker:
     # Without a cache the parallel check still pays: it fills a cache for this run only.
     cache = cache if cache is not None else PlanCache()
     if parallel:  # not from a process running threads (sitegen serve): forking one is unsafe
-        _check_in_parallel(content, cache)
+        _check_in_parallel(content, cache, unpickle)
     return _Checker(content, cache)
 
 
 PARALLEL_MIN_PLANS = 64  # below this, starting workers costs more than it saves
 
 
-def _check_in_parallel(content: Path, cache: PlanCache) -> None:
+def _check_in_parallel(content: Path, cache: PlanCache, unpickle: bool = True) -> None:
     """Check the plan files the cache does not hold yet on every core, into the cache; the run
     that follows then takes them from it, and only cross-file checks (and plans with problems,
     whose messages it makes itself) are left for one core. Each worker checks its share of the
-    files as a whole run would, against the same registries and sources."""
+    files as a whole run would, against the same registries and sources. With `unpickle`, the
+    plans are unpickled as each share comes back (while the workers go on with the rest)."""
     workers = min(2, os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
@@ -158,6 +159,9 @@ def _check_in_parallel(content: Path, cache: PlanCache) -> None:
         for shipped, hashes in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
             cache.add_pickled(shipped)
             filehash.remember(hashes)  # the run that follows asks for them again
+            if unpickle:
+                for rel in shipped:
+                    cache.plan(rel)
 
 
 def _check_share(job: tuple[Path, list[str]]) -> tuple[dict[str, tuple[tuple, bytes]], dict]:
