@@ -52,10 +52,10 @@ _SPACES = re.compile(r"[ \t\r\n\f]{2,}")
 # plans), a word of its own: 6.9 -> 6 丶 9. The search page spells queries the same way.
 _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 DECIMAL_POINT = "\u4e36"
-# Pagefind holds a whole index in memory while it builds it, about 11 bytes for each byte of the
-# copies it reads (1.9 GB for the 166 MB of copies of 1,000 plans): a bigger site is indexed in
-# shards of whole districts, each by its own Pagefind run, and the search page merges them
-# (Pagefind's mergeIndex). 64 MiB of copies is about 750 MB of Pagefind.
+# Pagefind holds a whole index in memory while it builds it, 11-13 bytes for each byte of the
+# copies it reads (1.9 GB for the 166 MB of copies of 1,000 plans; 614 MB for a third of them):
+# a bigger site is indexed in shards of whole districts, each by its own Pagefind run, and the
+# search page merges them (Pagefind's mergeIndex). 64 MiB of copies is at most about 800 MB.
 SHARD_BYTES = 64 * 2**20
 SHARDS = "shards/"  # under the bundle: shards/<hash of its files>/, all of it named by content
 SHARD_LIST = "shards.json"  # under the bundle: the other shards' folders, for the search page
