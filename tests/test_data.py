@@ -19,7 +19,7 @@ from sitegen import urls
 from sitegen.build import Project, render_site
 from sitegen.derive import derive
 from sitegen.model import AgencyRef, Goal, Measure, Plan, Section, Target
-from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, data_files, ordered_plans
+from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, ordered_plans
 from sitegen.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent

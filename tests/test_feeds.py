@@ -44,7 +44,7 @@ def entries(feed: ET.Element) -> dict[str, ET.Element]:
 def test_every_feed_is_atom_with_the_required_elements(built):
     files, site, _ = built
     feeds = feeds_of(files)
-    assert f"feeds/all.atom" in feeds and len(feeds) > 1 + len(site.districts)
+    assert "feeds/all.atom" in feeds and len(feeds) > 1 + len(site.districts)
     for path, feed in feeds.items():
         assert feed.tag == A + "feed", path
         assert feed.findtext(A + "id") == site.info.base_url + "/" + path
