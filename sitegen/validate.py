@@ -90,6 +90,16 @@ def facts(plan: Plan) -> Facts:
                  tuple(_was_links(plan)))
 
 
+@dataclass
+class _PlanFile:
+    """A plan file that loaded, as a run goes through it."""
+
+    doc: Document
+    rel: str  # its path under content/
+    plan: Plan | None  # None for one the cache holds, until the site is built
+    facts: Facts | None  # None until checked
+
+
 @dataclass(frozen=True)
 class Summary:
     """A checked site, counted (what `sitegen validate` reports)."""
@@ -240,13 +250,16 @@ class PlanCache:
             plan = self.plans[rel] = pickle.loads(self.blobs[rel])
         return plan
 
-    def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> None:
+    def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> Facts:
+        """Holds a plan that passed every check; returns its facts."""
         source = plan.source.file if plan.source else None
         source_sha = file_digest(content / "sources" / source) if source else None
-        self.entries[rel] = (sha, registries, source, source_sha, facts(plan))
+        known = facts(plan)
+        self.entries[rel] = (sha, registries, source, source_sha, known)
         self.plans[rel] = plan
         self.blobs.pop(rel, None)
         self.dirty = True
+        return known
 
     def keep_only(self, rels: set[str]) -> None:
         for rel in set(self.entries) - rels:
@@ -404,9 +417,7 @@ class _Checker:
         registries_sha = None
         if self.cache is not None and len(registries) == len(REGISTRIES):
             registries_sha = _registries_sha(self.content)
-        # Each plan file that loaded: its document, its path under content/, its plan (None for
-        # one the cache holds, until the site is built) and its facts (None until checked).
-        plans: list[list] = []
+        plans: list[_PlanFile] = []
         fresh: dict[int, tuple[str, bytes]] = {}  # id of a plan checked now -> (rel path, file hash)
         for path in self.plan_files():
             rel = path.relative_to(self.content).as_posix()
@@ -417,7 +428,7 @@ class _Checker:
                     sha = None
                 held = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
                 if held is not None:
-                    plans.append([Document.unread(path), rel, None, held])
+                    plans.append(_PlanFile(Document.unread(path), rel, None, held))
                     continue
             doc = self.read(path)
             if doc is None:
@@ -428,7 +439,7 @@ class _Checker:
                 continue
             plan = self.typed(doc, _PLAN, Plan)
             if plan is not None:
-                plans.append([doc, rel, plan, None])
+                plans.append(_PlanFile(doc, rel, plan, None))
                 if registries_sha is not None and sha is not None:
                     fresh[id(plan)] = (rel, sha)
 
@@ -446,24 +457,23 @@ class _Checker:
         theme_slugs = {t.slug for t in themes}
         metric_by_slug = {m.slug: m for m in metrics}
         seen: dict[tuple[str, int], Document] = {}
-        for item in plans:
-            doc, _, plan, known = item
-            if known is None:
+        for f in plans:
+            if f.facts is None:
                 before = len(self.diags)
-                self.check_plan(doc, plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
-                if len(self.diags) == before and id(plan) in fresh:
-                    self.cache.put(*fresh[id(plan)], registries_sha, self.content, plan)
-                    known = self.cache.entries[fresh[id(plan)][0]][4]
-                item[3] = known = known or facts(plan)
-            key = (known.district, known.year)
+                self.check_plan(f.doc, f.plan, have, district_slugs, registry, theme_slugs, metric_by_slug)
+                if len(self.diags) == before and id(f.plan) in fresh:
+                    f.facts = self.cache.put(*fresh[id(f.plan)], registries_sha, self.content, f.plan)
+                else:
+                    f.facts = facts(f.plan)
+            key = (f.facts.district, f.facts.year)
             if key in seen:
-                self.error(doc, ("year",), f"{known.district} {known.year} 年有第二份计划"
+                self.error(f.doc, ("year",), f"{f.facts.district} {f.facts.year} 年有第二份计划"
                            f"（第一份是 {seen[key].path}）",
                            "一个区一年只有一份计划；请删除或重命名其中一个文件", code="duplicate-plan")
             else:
-                seen[key] = doc
+                seen[key] = f.doc
 
-        checked = [(doc, known) for doc, _, _, known in plans]
+        checked = [(f.doc, f.facts) for f in plans]
         self.check_was(checked)
         comparisons = self.comparisons(checked, district_slugs if have["districts.yaml"] else None)
 
@@ -474,14 +484,14 @@ class _Checker:
         if not site:
             return Summary(len(plans), sum(f.draft for _, f in checked), sum(f.measures for _, f in checked),
                            len(kinds))
-        for item in plans:
-            item[0].release()  # a thousand plans' YAML trees are not worth keeping once checked
-            if item[2] is None:
-                item[2] = self.cache.plan(item[1])
-        plans.sort(key=lambda item: (item[3].district, item[3].year))
-        site_ = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
-                     plans=tuple(item[2] for item in plans), info=info, about=about, comparisons=comparisons)
-        return Loaded(site_, {item[2].key: item[0] for item in plans})
+        for f in plans:
+            f.doc.release()  # a thousand plans' YAML trees are not worth keeping once checked
+            if f.plan is None:
+                f.plan = self.cache.plan(f.rel)
+        plans.sort(key=lambda f: (f.facts.district, f.facts.year))
+        built = Site(districts=districts, agencies=kinds, themes=themes, metrics=metrics,
+                     plans=tuple(f.plan for f in plans), info=info, about=about, comparisons=comparisons)
+        return Loaded(built, {f.plan.key: f.doc for f in plans})
 
     def comparisons(self, plans: list[tuple[Document, Facts]], districts: set[str] | None) -> tuple:
         path = self.content / COMPARISONS
