@@ -211,6 +211,38 @@ def test_measures_csv_has_a_row_per_measure_and_agency(built, base):
     assert read_csv(files, urls.data_all("csv")) == total
 
 
+def _edit_measure(plan: Plan, mid: str, **changes) -> Plan:
+    def section(s: Section) -> Section:
+        return s.model_copy(update={
+            "measures": tuple(m.model_copy(update=changes) if m.id == mid else m for m in s.measures),
+            "items": tuple(section(i) for i in s.items)})
+    return plan.model_copy(update={"parts": tuple(section(s) for s in plan.parts)})
+
+
+def test_csv_lines_are_what_one_writerow_of_the_whole_row_writes(site):
+    """measure_lines writes a measure's cells once and each duty's after them: every line must be
+    the bytes csv.writer makes of the whole row, quoting included."""
+    from sitegen.outputs.data import Data
+
+    plan = next(p for p in site.plans if any(m.agencies for m in p.measures()) and
+                any(not m.agencies for m in p.measures()))
+    m = next(m for m in plan.measures() if len(m.agencies) > 1)
+    awkward = 'a,b "引号"\r\n第二行,'
+    edited = _edit_measure(plan, m.id, text=awkward, label='标签,"')
+    site2 = site.model_copy(update={"plans": tuple(edited if p is plan else p for p in site.plans)})
+    lines = Data(site2, derive(site2)).measure_lines(edited)
+    assert {i for (mid, i) in lines if mid == m.id} == set(range(len(m.agencies)))
+    assert any(i == -1 for _, i in lines)  # a measure naming no agency has its line too
+    for line in lines.values():
+        cells = next(csv.reader(io.StringIO(line, newline="")))
+        assert len(cells) == len(MEASURE_COLUMNS)
+        again = io.StringIO()
+        csv.writer(again, lineterminator="\r\n").writerow(cells)
+        assert again.getvalue() == line
+    row = dict(zip(MEASURE_COLUMNS, next(csv.reader(io.StringIO(lines[(m.id, 1)], newline="")))))
+    assert (row["text"], row["label"], row["agency_name"]) == (awkward, '标签,"', m.agencies[1].name)
+
+
 def test_targets_csv_round_trips_every_target(built):
     files, site, idx = built
     for plan in site.plans:

@@ -172,49 +172,40 @@ class Data:
         """A measure's themes as its rows list them: slugs, then names."""
         return LIST_SEPARATOR.join(themes), LIST_SEPARATOR.join(self.themes[t].name for t in themes)
 
-    def measure_row(self, plan: Plan, m: Measure, trail: tuple[Section, ...], d: Duty | None) -> dict:
-        return {**self._measure_cells(plan, m, trail), **self._duty_cells(plan, m, d)}
-
-    def _measure_cells(self, plan: Plan, m: Measure, trail: tuple[Section, ...]) -> dict:
-        row = self._plan_cells(plan)
-        themes, theme_names = self.theme_cells(m.themes)
-        row.update(
-            measure_id=m.id, number=m.number or "", label=m.label or "", section_path=path_text(trail),
-            text=m.text, responsibility=m.responsibility or "", task_type=m.task_type.value if m.task_type else "",
-            themes=themes, theme_names=theme_names, no_agency=_flag(m.no_agency),
-            url=self.url(urls.measure(plan.district, plan.year, m.id)),
-        )
-        return row
-
-    def _duty_cells(self, plan: Plan, m: Measure, d: Duty | None) -> dict:
-        if d is None:
-            return _NO_DUTY
-        return {"agency_name": d.name, "agency_kind": d.kind, "agency_kind_label": self.kinds[d.kind].label,
-                "role": d.role, "role_class": d.role_class, "former": _flag(d.former),
-                "duty_url": self.url(urls.duty_measure(d.kind, plan.district, plan.year, m.id))}
-
     def measure_lines(self, plan: Plan) -> dict[tuple[str, int], str]:
         """A plan's measure rows as CSV lines (one per measure × agency as written, one for a measure
         naming none), by (measure id, index of the duty or -1); made once while the plan's district
-        is being written."""
+        is being written. A measure's own cells (its text the longest) are written once and begin
+        each of its lines; csv quotes each cell on its own, so the lines are what one writerow of
+        the whole row writes."""
         def make() -> dict[tuple[str, int], str]:
             lines = _Lines()
             w = csv.writer(lines, lineterminator="\r\n")
-            keys = []
+            d, y = plan.district, plan.year
+            cells = (plan_id(plan), d, self.idx.district_names[d], y, plan.title, plan.status.value)
+            out = {}
             for p in self.idx.placed[plan.key]:
                 m = p.measure
+                w.writerow((*cells, m.id, m.number or "", m.label or "", path_text(p.trail), m.text,
+                            m.responsibility or "", m.task_type.value if m.task_type else "",
+                            *self.theme_cells(m.themes), _flag(m.no_agency)))
+                head = lines.pop()[:-2] + ","  # the measure's cells, without the line end
+                url = self.url(urls.measure(d, y, m.id))
                 duties = self.idx.duties[(plan.key, m.id)]
-                cells = self._measure_cells(plan, m, p.trail)  # once, whatever the number of agencies
-                for i, d in enumerate(duties) if duties else ((-1, None),):
-                    w.writerow(_MEASURE_CELLS({**cells, **self._duty_cells(plan, m, d)}))
-                    keys.append((m.id, i))
-            return dict(zip(keys, lines))
+                if not duties:
+                    w.writerow((*_NO_DUTY, url, ""))
+                    out[(m.id, -1)] = head + lines.pop()
+                for i, duty in enumerate(duties):
+                    w.writerow((duty.name, duty.kind, self.kinds[duty.kind].label, duty.role, duty.role_class,
+                                _flag(duty.former), url, self.url(urls.duty_measure(duty.kind, d, y, m.id))))
+                    out[(m.id, i)] = head + lines.pop()
+            return out
         return self._lines.get(plan.district, plan.key, make)
 
-    def duty_rows(self, kind: str, district: str) -> list[dict]:
-        """The rows of a duty page: one per measure, with the kind's strongest mention in it."""
-        return [self.measure_row(mt.placed.plan, mt.placed.measure, mt.placed.trail, mt.duty)
-                for mt in self.idx.by_agency[kind][district]]
+    def _plan_cells(self, plan: Plan) -> dict:
+        return {"plan_id": plan_id(plan), "district": plan.district,
+                "district_name": self.idx.district_names[plan.district], "year": plan.year,
+                "plan_title": plan.title, "status": plan.status.value}
 
     def target_row(self, plan: Plan, t: Target, owner: Goal | Measure, is_goal: bool) -> dict:
         row = self._plan_cells(plan)
@@ -236,9 +227,8 @@ class Data:
 # --- encoding ---------------------------------------------------------------------
 
 
-_MEASURE_CELLS = operator.itemgetter(*MEASURE_COLUMNS)  # a row dict -> its cells in column order
-_NO_DUTY = {"agency_name": "", "agency_kind": "", "agency_kind_label": "", "role": "", "role_class": "",
-            "former": "", "duty_url": ""}
+# The cells of a row for a measure naming no agency: agency_name .. former.
+_NO_DUTY = ("",) * 6
 
 
 class _Lines(list):
@@ -356,7 +346,8 @@ def _plan_csv(data: Data, plan: Plan) -> bytes:
 
 
 def _duty_csv(data: Data, kind: str, district: str) -> bytes:
-    """The plan CSVs' lines of the measures a duty page lists (duty_rows), not encoded again."""
+    """The plan CSVs' lines of the measures a duty page lists (each with the kind's strongest mention
+    in it), not encoded again."""
     lines = []
     for mt in data.idx.by_agency[kind][district]:
         plan, mid = mt.placed.plan, mt.placed.measure.id
