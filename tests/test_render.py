@@ -66,3 +66,37 @@ def test_every_output_is_escaped_once(tmp_path):
     out = env.get_template("t.html").render(s="<甲&'\">", n=3, h=_Html(), safe=Markup("<b>乙</b>"), q="'\"")
     e = "&lt;甲&amp;&#39;&#34;&gt;"
     assert out == (f"{e}|3|<i>safe</i>|<b>乙</b>|[{e}]|[{e}]{e}|{e}|{e.upper()}|{e}&lt;|{e}|&#39;&#34;")
+
+
+def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
+    """A district's plan, duty and theme pages show the same measures: each measure's text,
+    extras and theme links, and each agency chip, are rendered by their macro once for all of
+    them (the pages are rendered district by district, as the workers do)."""
+    from collections import Counter
+    from pathlib import Path
+
+    import jinja2.runtime
+
+    from sitegen.build import _prepare, _ordered, assets
+    from sitegen.project import Project
+    from sitegen.render import render_page
+
+    project = Project.at(Path(__file__).resolve().parent.parent)
+    site, idx, pages, _ = _prepare(project, False, parallel=False)
+    assets(project, site)
+    env = environment(project.templates)
+    calls: Counter = Counter()
+    invoke = jinja2.runtime.Macro._invoke
+
+    def counting(self, arguments, autoescape):
+        calls[self.name] += 1
+        return invoke(self, arguments, autoescape)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "_invoke", counting)
+    shown = [p for p in _ordered(pages, []) if p.group and p.template in ("plan.html", "duty.html", "theme_district.html")]
+    assert {p.template for p in shown} == {"plan.html", "duty.html", "theme_district.html"}
+    for page in shown:
+        render_page(env, site.info, page)
+    measures = sum(len(placed) for placed in idx.placed.values())
+    assert calls["measure_body"] == calls["measure_text"] == calls["theme_links"] == calls["measure_extras"] == measures
+    assert calls["chip"] == sum(len(ds) for ds in idx.duties.values())
