@@ -321,6 +321,11 @@ def test_sqlite_holds_the_same_rows_as_the_csvs(files):
         targets = con.execute("""
             select p.id as plan_id, p.district, p.district_name, p.year, p.title as plan_title, p.status, t.*
             from targets t join plans p on p.id = t.plan_id order by p.position, t.position""").fetchall()
+        goals = con.execute("""select g.plan_id, g.position, g.id, g.section_ref, g.number, g.text, g.url
+            from goals g join plans p on p.id = g.plan_id order by p.position, g.position""").fetchall()
+        sections = con.execute("""select s.plan_id, s.ref, s.position, s.parent_ref, s.depth, s.id, s.number,
+            s.title, s.text, s.note from sections s join plans p on p.id = s.plan_id
+            order by p.position, s.position""").fetchall()
 
     def as_csv(row, columns, flags):
         out_ = {}
@@ -331,6 +336,13 @@ def test_sqlite_holds_the_same_rows_as_the_csvs(files):
 
     csv_measures = read_csv(files, urls.data_all("csv"))
     assert len(measures) == len(csv_measures)
+    # Goals and sections, which the CSVs do not carry, as each plan's JSON lists them.
+    docs = read_json(files, urls.data_all("json"))["plans"]
+    assert [(d["plan"]["id"], i, g["id"], g["section"], g["number"], g["text"], g["url"])
+            for d in docs for i, g in enumerate(d["goals"], 1)] == [tuple(r) for r in goals]
+    assert [(d["plan"]["id"], s["ref"], i, s["parent"], s["depth"], s["id"], s["number"], s["title"], s["text"],
+             s["note"]) for d in docs for i, s in enumerate(d["sections"], 1)] == [tuple(r) for r in sections]
+    assert goals and sections
     assert [as_csv(r, MEASURE_COLUMNS, {"no_agency", "former"}) for r in measures] == csv_measures
     assert [as_csv(r, TARGET_COLUMNS, set()) for r in targets] == read_csv(files, urls.data_all("targets.csv"))
 

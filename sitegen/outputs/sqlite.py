@@ -131,22 +131,25 @@ def _fill(con: sqlite3.Connection, data: Data) -> None:
             plan.notice, plan.intro, plan.closing, plan.notes, data.url(urls.plan(d, y)),
             data.url(urls.data_plan(d, y, "json")), data.url(urls.data_plan(d, y, "csv")),
             data.url(urls.data_plan(d, y, "targets.csv"))))
-        doc = data.plan_doc(plan)
-        paths = {}  # section ref -> its path as the CSV writes it
+        # Rows straight from the model, as plan_doc() would give them (test_data checks them against the CSVs).
+        duty_of, kinds, url = data.idx.duties, data.kinds, data.url
+        for g in plan.goals:
+            goals.append((pid, g.id, len(goals) + 1, None, g.number, g.text, url(urls.measure(d, y, g.id))))
         for i, e in enumerate(walk_sections(plan), 1):
-            s = e.section
-            paths[e.ref] = path_text(e.trail)
-            sections.append((pid, e.ref, i, e.parent, len(e.trail), s.id, s.number, s.title, s.text, s.note,
-                             paths[e.ref]))
-        for i, g in enumerate(doc["goals"], 1):
-            goals.append((pid, g["id"], i, g["section"], g["number"], g["text"], g["url"]))
-        for i, m in enumerate(doc["measures"], 1):
-            measures.append((pid, m["id"], i, m["section"], paths[m["section"]], m["number"], m["label"], m["text"],
-                             m["responsibility"], m["supporting"], m["task_type"], int(m["no_agency"]),
-                             *data.theme_cells(m["themes"]), m["note"], m["url"]))
-            for j, a in enumerate(m["agencies"], 1):
-                duties.append((pid, m["id"], j, a["name"], a["role"], a["role_class"], a["kind"], a["kind_label"],
-                               int(a["former"]), a["duty_url"]))
+            s, ref = e.section, e.ref
+            path = path_text(e.trail)
+            sections.append((pid, ref, i, e.parent, len(e.trail), s.id, s.number, s.title, s.text, s.note, path))
+            for g in s.goals:
+                goals.append((pid, g.id, len(goals) + 1, ref, g.number, g.text, url(urls.measure(d, y, g.id))))
+            for m in s.measures:
+                mid = m.id
+                measures.append((pid, mid, len(measures) + 1, ref, path, m.number, m.label, m.text,
+                                 m.responsibility, m.supporting, m.task_type.value if m.task_type else None,
+                                 int(m.no_agency), *data.theme_cells(m.themes), m.note,
+                                 url(urls.measure(d, y, mid))))
+                for j, a in enumerate(duty_of[(plan.key, mid)], 1):
+                    duties.append((pid, mid, j, a.name, a.role, a.role_class, a.kind, kinds[a.kind].label,
+                                   int(a.former), url(urls.duty_measure(a.kind, d, y, mid))))
         for i, t in enumerate(data.target_rows(plan), 1):
             # absent is NULL here, an empty cell in the CSV
             targets.append((pid, i, t["owner_type"], t["owner_id"], t["metric"], t["metric_name"], t["value"],
