@@ -27,7 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REGISTRIES = FIXTURES / "valid" / "minimal"
 CASES_DIR = FIXTURES / "diff"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "expect.txt").is_file())
-PROJECT_CONTENT = Path(__file__).parent.parent / "content"
+ROOT = Path(__file__).parent.parent
+PROJECT_CONTENT = ROOT / "content"
 
 
 @pytest.fixture(scope="module")
@@ -396,3 +397,26 @@ def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch)
     parent.diff_cache.add_summaries(sent)
     monkeypatch.setattr(derive_module, "diff_plans", lambda *a: pytest.fail("diffed again"))
     assert parent.diff_summary(spec) == diff.summary
+
+
+def test_a_plan_shared_by_two_diffs_gives_each_what_it_gives_alone(tmp_path, monkeypatch):
+    """A district's diffs are made year after year and share each plan's units and sides (the
+    new plan of one is the old plan of the next): each must equal the same diff made on its own."""
+    import importlib.util
+
+    import sitegen.diff as engine
+
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    corpus.make_corpus(8, tmp_path / "content", years=4)  # year-on-year edits of every kind
+    made = load_site(tmp_path / "content").site
+    specs = [s for s in site_diffs(made) if s.kind == "district"]
+    assert sum(a.new is b.old for a, b in zip(specs, specs[1:])) >= 4
+    in_a_row = [to_json(diff_plans(s.old, s.new, made)) for s in specs]
+    alone = []
+    for s in specs:
+        monkeypatch.setattr(engine, "_last", None)  # a fresh context: nothing kept from the last diff
+        alone.append(to_json(diff_plans(s.old, s.new, made)))
+    assert in_a_row == alone
+    assert any(c["status"] != "unchanged" for d in in_a_row for c in d["measures"])

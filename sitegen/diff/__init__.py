@@ -45,6 +45,25 @@ class _Context:
         self.theme_order = {t.slug: i for i, t in enumerate(site.themes)}
         self.theme_names = {t.slug: t.name for t in site.themes}
         self.mentions: dict = {}  # (name, role, district) -> Mention
+        # The units and sides of the plans of the last diff: a district's diffs are made year after
+        # year, so the new plan of one is the old plan of the next.
+        self.plans: dict[int, tuple[Plan, _PlanUnits]] = {}
+
+    def units(self, plan: Plan) -> _PlanUnits:
+        hit = self.plans.get(id(plan))
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        made = _PlanUnits(M.units(plan, "measure"), M.units(plan, "goal"))
+        self.plans[id(plan)] = (plan, made)
+        return made
+
+
+class _PlanUnits:
+    """A plan's measures and goals as units, and each unit's Side once made (by id of the unit)."""
+
+    def __init__(self, measures: list[M.Unit], goals: list[M.Unit]):
+        self.measures, self.goals = measures, goals
+        self.sides: dict[int, Side] = {}
 
 
 _last: tuple[int, Site, _Context] | None = None
@@ -60,20 +79,25 @@ def _context(site: Site) -> _Context:
 
 def diff_plans(old: Plan, new: Plan, site: Site) -> PlanDiff:
     ctx = _context(site)
+    ctx.plans = {k: v for k, v in ctx.plans.items() if k == id(old) or k == id(new)}
     same = old.district == new.district
     smap = M.match_sections(old, new, same)
-    om, nm = M.units(old, "measure"), M.units(new, "measure")
-    og, ng = M.units(old, "goal"), M.units(new, "goal")
+    ou, nu = ctx.units(old), ctx.units(new)
+    om, nm, og, ng = ou.measures, nu.measures, ou.goals, nu.goals
     mm = M.match_units(om, nm, same)
     gm = M.match_units(og, ng, same)
     M.vote_sections(smap, [(om[lk.old[0]], nm[lk.new[0]]) for lk in mm.links if lk.kind == "pair"])
 
     def side(u: M.Unit, plan: Plan) -> Side:
-        refs = getattr(u.obj, "agencies", ())
-        return Side(u.id, u.obj.number, getattr(u.obj, "label", None), u.obj.text,
-                    tuple(s.title or "" for s in u.trail), tuple(s.number or "" for s in u.trail),
-                    mentions(refs, plan.district, ctx.registry, ctx.mentions),
-                    tuple(getattr(u.obj, "themes", ())), u.position)
+        sides = (ou if plan is old else nu).sides
+        made = sides.get(id(u))
+        if made is None:
+            refs = getattr(u.obj, "agencies", ())
+            made = sides[id(u)] = Side(u.id, u.obj.number, getattr(u.obj, "label", None), u.obj.text,
+                                       tuple(s.title or "" for s in u.trail), tuple(s.number or "" for s in u.trail),
+                                       mentions(refs, plan.district, ctx.registry, ctx.mentions),
+                                       tuple(getattr(u.obj, "themes", ())), u.position)
+        return made
 
     def moved(ou: M.Unit, nu: M.Unit) -> bool:
         if ou.section is None or nu.section is None:

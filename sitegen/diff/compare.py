@@ -99,6 +99,8 @@ def by_kind(ms) -> dict[str, Mention]:
 def agency_changes(old: tuple[Mention, ...], new: tuple[Mention, ...],
                    order: dict[str, int]) -> tuple[AgencyChange, ...]:
     """Compared by kind: a former name of the same kind is a rename, not one agency out and one in."""
+    if old == new:  # most measures of a year-on-year diff name the same agencies (the same Mentions)
+        return ()
     o, n = by_kind(old), by_kind(new)
     out = []
     for kind in sorted(o.keys() | n.keys(), key=lambda k: (order.get(k, len(order)), k)):
