@@ -182,7 +182,7 @@ class Data:
             lines = _Lines()
             w = csv.writer(lines, lineterminator="\r\n")
             d, y = plan.district, plan.year
-            cells = (plan_id(plan), d, self.idx.district_names[d], y, plan.title, plan.status.value)
+            cells = tuple(self._plan_cells(plan).values())  # the first columns of every table
             out = {}
             for p in self.idx.placed[plan.key]:
                 m = p.measure
@@ -201,11 +201,6 @@ class Data:
                     out[(m.id, i)] = head + lines.pop()
             return out
         return self._lines.get(plan.district, plan.key, make)
-
-    def _plan_cells(self, plan: Plan) -> dict:
-        return {"plan_id": plan_id(plan), "district": plan.district,
-                "district_name": self.idx.district_names[plan.district], "year": plan.year,
-                "plan_title": plan.title, "status": plan.status.value}
 
     def target_row(self, plan: Plan, t: Target, owner: Goal | Measure, is_goal: bool) -> dict:
         row = self._plan_cells(plan)
