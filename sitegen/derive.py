@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .diff import DiffSpec, PlanDiff, diff_plans, site_diffs
 from .model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
@@ -41,25 +42,23 @@ class Duty:
     former: bool  # written with a name the agency no longer uses
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A measure where it stands: its plan and the sections above it."""
+class Placed(NamedTuple):
+    """A measure where it stands: its plan and the sections above it. (The per-measure records
+    are named tuples: immutable as frozen dataclasses, and made in under half the time.)"""
 
     plan: Plan
     measure: Measure
     trail: tuple[Section, ...]
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One measure as it concerns one agency kind (the row of a duty page)."""
 
     placed: Placed
     duty: Duty  # the kind's strongest mention in the measure
 
 
-@dataclass(frozen=True)
-class PlacedTarget:
+class PlacedTarget(NamedTuple):
     plan: Plan
     target: Target
     owner: Goal | Measure

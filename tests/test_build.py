@@ -102,18 +102,27 @@ def test_a_build_over_the_spare_writes_exactly_what_a_fresh_build_writes(content
 
 
 def test_a_spare_file_linked_into_the_live_output_is_never_written_through(tmp_path):
-    out = tmp_path / "public"
-    write_site(out, {"a.html": b"live", "b.html": b"b"})
+    out, static = tmp_path / "public", tmp_path / "static"
+    static.mkdir()
+    (static / "site.css").write_text("new css")
+    write_site(out, {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css", "b.html": b"b"})
     spare = spare_of(out)
     spare.mkdir()
-    os.link(out / "a.html", spare / "a.html")  # as a rebuild links what it did not remake
+    (spare / "static").mkdir()
+    for rel in ("a.html", "all.csv", "static/site.css"):  # as a rebuild links what it did not remake
+        os.link(out / rel, spare / rel)
     (spare / "stale.html").write_bytes(b"old")
-    staging = Staging(out)
+    staging = Staging(out, static)
     assert staging.reused and not spare.exists()
     staging.write("a.html", b"new page")
-    assert (out / "a.html").read_bytes() == b"live"  # nothing live changes before the swap
+    staging.write_chunks("all.csv", iter([b"new ", b"rows"]))
+    live = {rel: (out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")}
+    assert live == {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css"}  # nothing live changes
     staging.commit()
-    assert sorted(p.name for p in out.iterdir()) == ["a.html"] and (out / "a.html").read_bytes() == b"new page"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == \
+        ["a.html", "all.csv", "static/site.css"]
+    assert [(out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")] == \
+        [b"new page", b"new rows", b"new css"]
     assert (spare / "a.html").read_bytes() == b"live"  # the replaced output is the next spare
 
 

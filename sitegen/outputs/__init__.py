@@ -36,9 +36,12 @@ class Joined:
     lead: bytes = b""
     sep: bytes = b""
 
-    def chunks(self, read: Callable[[str], bytes]) -> Iterator[bytes]:
+    def chunks(self, read: Callable[[str], bytes]) -> Iterator[bytes | memoryview]:
+        # Views of the parts, not slices: a slice copies, and the all-plans files are 100 MB each.
         yield self.head
+        between = self.sep + self.lead
         for i, rel in enumerate(self.parts):
             body = read(rel)
-            yield (self.sep if i else b"") + self.lead + body[self.skip:len(body) - self.trim]
+            yield between if i else self.lead
+            yield memoryview(body)[self.skip:len(body) - self.trim]
         yield self.tail
