@@ -68,6 +68,33 @@ def test_every_output_is_escaped_once(tmp_path):
     assert out == (f"{e}|3|<i>safe</i>|<b>乙</b>|[{e}]|[{e}]{e}|{e}|{e.upper()}|{e}&lt;|{e}|&#39;&#34;")
 
 
+def test_a_block_yields_its_text_once_and_renders_as_jinja_does(tmp_path):
+    """Blocks are compiled to fill a list (render._CodeGenerator): a child template's block
+    hands its parent one string, not a piece per output, and the page is what stock Jinja
+    renders: loops, conditions, sets, super(), self, macros and a block inside a block."""
+    import jinja2
+
+    (tmp_path / "base.html").write_text("<head>{% block head %}默认{% endblock %}</head>"
+                                        "<main>{% block main %}{% endblock %}</main>{{ self.head() }}",
+                                        encoding="utf-8")
+    (tmp_path / "t.html").write_text(
+        '{% extends "base.html" %}{% macro m(v) %}<b>{{ v }}</b>{% endmacro %}'
+        "{% block head %}{{ super() }}+{{ title }}{% endblock %}"
+        "{% block main %}{% set n = xs|length %}{% for x in xs %}<p>{{ loop.index }}{{ x }}</p>{% if x == 2 %}"
+        "{{ m(x) }}{% endif %}{% endfor %}{{ n }}{% block inner %}<i>{{ title }}</i>{% endblock %}{% endblock %}",
+        encoding="utf-8")
+    env = environment(tmp_path)
+    stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+    values = {"xs": [1, 2, "<3>"], "title": "标题&"}
+    template = env.get_template("t.html")
+    assert template.render(**values) == stock.get_template("t.html").render(**values)
+    context = template.new_context(values)
+    "".join(template.root_render_func(context))  # defines the macro, as a render does
+    pieces = list(template.blocks["main"](context))
+    assert pieces == ["<p>11</p><p>22</p><b>2</b><p>3&lt;3&gt;</p>3<i>标题&amp;</i>"]
+
+
 def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
     """A district's plan, duty and theme pages show the same measures: each measure's text,
     extras and theme links, and each agency chip, are rendered by their macro once for all of
