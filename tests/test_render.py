@@ -22,6 +22,16 @@ def test_cached_renders_a_macro_once_per_view(tmp_path):
     assert len(calls) == 3  # a once, b once, and the uncached call
 
 
+def test_cached_runs_any_macro_as_a_call_would(tmp_path):
+    """`cached` runs a one-argument macro by its compiled function; a macro with defaults, a
+    caller or catch-alls goes through Jinja's call, so its output is the same either way."""
+    env, _ = _env(tmp_path, '{% macro one(v) %}<b>{{ v.x }}</b>{% endmacro %}'
+                            '{% macro two(v, sep="、") %}{{ v.x }}{{ sep }}{{ varargs|length }}{% endmacro %}'
+                            "{{ a|cached(one) }}|{{ a|cached(two) }}|{{ one(a) }}|{{ two(a) }}")
+    assert env.get_template("t.html").render(a={"x": "<甲>"}) == \
+        "<b>&lt;甲&gt;</b>|&lt;甲&gt;、0|<b>&lt;甲&gt;</b>|&lt;甲&gt;、0"
+
+
 def test_cached_fragments_are_dropped_with_their_district(tmp_path):
     env, calls = _env(tmp_path, "{% macro m(v) %}{{ count() }}{{ v.x }}{% endmacro %}{{ a|cached(m) }}")
     a = {"x": "甲"}
@@ -104,6 +114,7 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
 
     import jinja2.runtime
 
+    from sitegen import render
     from sitegen.build import _prepare, _ordered, assets
     from sitegen.project import Project
     from sitegen.render import render_page
@@ -113,13 +124,18 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
     assets(project, site)
     env = environment(project.templates)
     calls: Counter = Counter()
-    invoke = jinja2.runtime.Macro._invoke
+    invoke, call = jinja2.runtime.Macro._invoke, render._call
 
-    def counting(self, arguments, autoescape):
+    def counting(self, arguments, autoescape):  # a macro called by a template
         calls[self.name] += 1
         return invoke(self, arguments, autoescape)
 
+    def counting_cached(macro, view):  # a macro run by `cached` (by its compiled function)
+        calls[macro.name] += 1
+        return call(macro, view)
+
     monkeypatch.setattr(jinja2.runtime.Macro, "_invoke", counting)
+    monkeypatch.setattr(render, "_call", counting_cached)
     shown = [p for p in _ordered(pages, []) if p.group and p.template in ("plan.html", "duty.html", "theme_district.html")]
     assert {p.template for p in shown} == {"plan.html", "duty.html", "theme_district.html"}
     for page in shown:
