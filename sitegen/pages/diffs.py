@@ -68,17 +68,27 @@ def _agency_change(c: AgencyChange) -> str:
 
 
 def _change(lk: Lookups, spec: DiffSpec, c: Change) -> dict:
+    if c.status == "unchanged" and c.unit == "measure":
+        # Listed by its new text and link only (most of a year's tasks): no sides to show.
+        side = c.new[0]
+        return {"anchor": c.anchor, "status": c.status, "classes": _classes(c),
+                "new": [{"text": side.text, "url": urls.measure(spec.new.district, spec.new.year, side.id)}],
+                "agency_changes": [_agency_change(a) for a in c.agency_changes]}
     show_ops = c.text_changed and len(c.old) == 1 and len(c.new) == 1
     old = [_side(s, spec.old.district, spec.old.year, c.old_segments if show_ops else None) for s in c.old]
     new = [_side(s, spec.new.district, spec.new.year, c.new_segments if show_ops else None) for s in c.new]
     return {
         "anchor": c.anchor, "status": c.status, "status_label": STATUS_LABELS[c.status],
-        "classes": " ".join([f"k-{k}" for k in c.kinds] + [f"t-{t}" for t in c.themes]),
+        "classes": _classes(c),
         "old": old, "new": new,
         "similarity": f"{round(c.similarity * 100)}%" if c.similarity is not None else "",
         "text_changed": c.text_changed, "moved": c.moved,
         "agency_changes": [_agency_change(a) for a in c.agency_changes],
     }
+
+
+def _classes(c: Change) -> str:
+    return " ".join([f"k-{k}" for k in c.kinds] + [f"t-{t}" for t in c.themes])
 
 
 def _target_side(t: TargetSide | None) -> str:
