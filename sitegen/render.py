@@ -106,14 +106,11 @@ def _call(macro, view: dict) -> Markup:
     one argument, no caller, no catch-alls (Jinja's Macro.__call__ sorts out defaults, keywords
     and callers, then wraps the function's Markup in a Markup again: about 5 % of the plan,
     duty and theme pages' rendering at 1,000 plans, docs/performance.md item 24)."""
-    func = getattr(macro, "_func", None)
-    if (type(macro) is jinja2.runtime.Macro and func is not None and macro.arguments and len(macro.arguments) == 1
+    if (type(macro) is jinja2.runtime.Macro and len(macro.arguments) == 1
             and not (macro.caller or macro.catch_kwargs or macro.catch_varargs)
             and not macro._environment.is_async and macro._default_autoescape):
-        out = func(view)
-        if type(out) is Markup:
-            return out
-        return Markup(out)
+        out = macro._func(view)
+        return out if type(out) is Markup else Markup(out)
     return macro(view)
 
 
