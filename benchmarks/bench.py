@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from make_corpus import make_corpus  # noqa: E402
 
-from sitegen.write import spare_of  # noqa: E402
+from sitegen.build.write import spare_of
 
 
 def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
@@ -56,7 +56,7 @@ def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
 PAGES_ONLY = """
 import os, sys
 from pathlib import Path
-from sitegen.build import Builder, Project
+from sitegen.build.pipeline import Builder, Project
 Builder(Project.at(Path(%r), content=Path(sys.argv[1]), out=Path(sys.argv[2]))).build(search=False, data=False)
 os._exit(0)  # as the CLI ends: without freeing the heap object by object
 """ % str(ROOT)
@@ -129,9 +129,9 @@ def hugo_site(public: Path, site: Path) -> int:
 
 def in_process(content: Path, work: Path) -> dict:
     """Diff time per plan pair, and a rebuild after one plan's text is edited (sitegen serve's path)."""
-    from sitegen.build import Builder, Project
+    from sitegen.build.pipeline import Builder, Project
     from sitegen.diff import diff_plans, site_diffs
-    from sitegen.validate import load_site
+    from sitegen.content.validate import load_site
 
     site = load_site(content).site
     specs = site_diffs(site)

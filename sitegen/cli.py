@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .diagnostics import ContentError, Diagnostic, format_diagnostics
-from .project import Project
+from sitegen import __version__
+from sitegen.common.diagnostics import ContentError, Diagnostic, format_diagnostics
+from sitegen.common.project import Project
 
 FORMATS = click.Choice(["text", "github", "json"])
 
@@ -31,7 +31,7 @@ CACHE_DIR = ".sitegen-cache"  # in the project folder; git ignores it
 
 def _plan_cache(project: Project, fresh: bool):
     """The checked-plan cache for this content folder (see validate.PlanCache), and its file."""
-    from .validate import PlanCache
+    from sitegen.content.validate import PlanCache
 
     key = hashlib.blake2b(str(project.content.resolve()).encode(), digest_size=6).hexdigest()
     path = _root() / CACHE_DIR / f"plans-{key}.pickle"
@@ -90,7 +90,7 @@ def main() -> None:
 @cache_option
 def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
     """Check all content; print every problem as file:line:col."""
-    from .validate import check_site
+    from sitegen.content.validate import check_site
 
     project = Project.at(_root(), content)
     cache, cache_path = _plan_cache(project, no_cache)
@@ -119,8 +119,8 @@ def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
 def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no_search: bool,
               no_cache: bool) -> None:
     """Validate, index for search, then write the site atomically (a failed build keeps the old output)."""
-    from .build import build  # here, not at the top: `validate` starts without the renderer
-    from .outputs.search import SearchError
+    from sitegen.build.pipeline import build
+    from sitegen.outputs.search import SearchError
 
     project = Project.at(_root(), content, out)
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def build_cmd(content: Path | None, out: Path | None, drafts: bool, fmt: str, no
               help="where to write (default: content/schema/plan.schema.json; '-' for stdout)")
 def schema(out: Path | None) -> None:
     """Write the JSON Schema of a plan file (for yaml-language-server)."""
-    from .schema import plan_schema
+    from sitegen.content.schema import plan_schema
 
     text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if out is not None and str(out) == "-":
@@ -167,7 +167,7 @@ def schema(out: Path | None) -> None:
 @click.option("--year", required=True, type=int, help="year of the new plan")
 def new(content: Path | None, district: str, year: int) -> None:
     """Start next year's plan from the district's latest one (ids kept, status 草稿)."""
-    from .newplan import NewPlanError, new_plan
+    from sitegen.importer.newplan import NewPlanError, new_plan
 
     project = Project.at(_root(), content)
     try:
@@ -187,8 +187,8 @@ def new(content: Path | None, district: str, year: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
     """Build (drafts included), serve locally, and rebuild when content, templates or static files change."""
-    from .build import check_project
-    from .serve import PortBusy, serve as run
+    from sitegen.build.pipeline import check_project
+    from sitegen.build.serve import PortBusy, serve as run
 
     project = Project.at(_root(), content, out)
     try:
@@ -214,7 +214,7 @@ def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
 @content_option
 def import_cmd(file: Path, district: str, year: int, out: Path | None, strict: bool, content: Path | None) -> None:
     """Turn a plan's extracted text (.txt) or Word file (.docx) into a draft plan YAML to review."""
-    from .importer import ImportError_, StrictFailure, import_plan
+    from sitegen.importer import ImportError_, StrictFailure, import_plan
 
     project = Project.at(_root(), content)
     try:
@@ -237,8 +237,8 @@ def import_cmd(file: Path, district: str, year: int, out: Path | None, strict: b
               help="a summary for the terminal, or JSON (docs/diff-format.md)")
 def diff_cmd(old: Path, new: Path, content: Path | None, fmt: str) -> None:
     """Show what changed from plan OLD to plan NEW (registries from --content)."""
-    from .diff import diff_plans, to_json, to_text
-    from .validate import load_plan, load_site
+    from sitegen.diff import diff_plans, to_json, to_text
+    from sitegen.content.validate import load_plan, load_site
 
     project = Project.at(_root(), content)
     try:

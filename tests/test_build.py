@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import Project, build
+from sitegen.build.pipeline import Project, build
 from sitegen.cli import main
-from sitegen.schema import plan_schema
-from sitegen.write import Staging, spare_of, write_site
+from sitegen.content.schema import plan_schema
+from sitegen.build.write import Staging, spare_of, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,7 @@ def test_build_writes_a_page_per_plan_with_an_anchor_per_measure(content, tmp_pa
 def test_every_measure_id_is_an_anchor_on_its_plan_page(content, tmp_path):
     out = tmp_path / "public"
     build(Project(content, out, ROOT / "templates", ROOT / "static"), drafts=True)  # drafts too
-    from sitegen.validate import load_site
+    from sitegen.content.validate import load_site
 
     for plan in load_site(content).site.plans:
         page = (out / "plans" / plan.district / str(plan.year) / "index.html").read_text(encoding="utf-8")
@@ -170,7 +170,7 @@ def test_pages_link_fingerprinted_assets_that_change_name_with_their_bytes(conte
     import re
     import shutil
 
-    from sitegen.build import render_site
+    from sitegen.build.pipeline import render_site
 
     static = tmp_path / "static"
     shutil.copytree(ROOT / "static", static)

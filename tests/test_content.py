@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.faithful import check, source_name
-from sitegen.load import load_file
-from sitegen.registry import Registry
-from sitegen.validate import load_site
+from sitegen.content.faithful import check, source_name
+from sitegen.content.load import load_file
+from sitegen.content.registry import Registry
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import urls
-from sitegen.build import Project, render_site
-from sitegen.derive import derive
-from sitegen.model import AgencyRef, Goal, Measure, Plan, Section, Target
+from sitegen.site import urls
+from sitegen.build.pipeline import Project, render_site
+from sitegen.site.derive import derive
+from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Target
 from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, ordered_plans
-from sitegen.validate import load_site
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")

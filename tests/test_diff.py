@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.diff import diff_plans, site_diffs, to_json, to_text
 from sitegen.diff.model import PlanDiff
-from sitegen.validate import load_plan, load_site
+from sitegen.content.validate import load_plan, load_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REGISTRIES = FIXTURES / "valid" / "minimal"
@@ -114,7 +114,7 @@ def _all_plans(site):
 
 @pytest.fixture(scope="module")
 def published():
-    from sitegen.build import published as without_drafts
+    from sitegen.build.pipeline import published as without_drafts
 
     return without_drafts(load_site(PROJECT_CONTENT).site)  # what the site shows: no 草稿 an editor has started
 
@@ -381,7 +381,7 @@ def test_docs_list_the_json_keys_there_are(site):
 def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch):
     """A build's workers make each district's diffs with its pages and send back only their
     summaries (drain); the overview, rendered after them, reads those without diffing again."""
-    from sitegen import derive as derive_module
+    from sitegen.site import derive as derive_module
 
     seeds = load_site(PROJECT_CONTENT).site
     idx = derive_module.derive(seeds)

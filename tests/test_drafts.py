@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.faithful import NoSource, check
+from sitegen.content.faithful import NoSource, check
 
 from conftest import next_year
 
@@ -90,7 +90,7 @@ def test_faithful_report_skips_a_plan_without_source(with_draft):
     content, key = with_draft
     with pytest.raises(NoSource):
         check(content / "plans" / f"{key}.yaml", content / "sources")
-    proc = subprocess.run([sys.executable, "-m", "sitegen.faithful", str(content)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "sitegen.content.faithful", str(content)], capture_output=True,
                           text=True, cwd=ROOT)
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import urls
-from sitegen.build import Project, render_site
-from sitegen.derive import derive
+from sitegen.site import urls
+from sitegen.build.pipeline import Project, render_site
+from sitegen.site.derive import derive
 from sitegen.outputs.feeds import plan_updated
-from sitegen.validate import load_site
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "{http://www.w3.org/2005/Atom}"
@@ -114,7 +114,7 @@ def test_ids_are_stable_and_updated_follows_an_edit(built, content):
 
 
 def test_plan_updated_rule():
-    from sitegen.model import Plan
+    from sitegen.content.model import Plan
 
     base = dict(title="t", district="x", year=2024, status="正式", parts=[{"measures": []}])
     assert plan_updated(Plan(**base)) == dt.date(2024, 1, 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import Project, render_site
+from sitegen.build.pipeline import Project, render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"

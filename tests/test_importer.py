@@ -21,10 +21,10 @@ from sitegen.importer import draft_plan, parse
 from sitegen.importer.suggest import AgencyReport, TargetRules, parse_agencies
 from sitegen.importer.text import find_clauses, mend
 from sitegen.importer.emit import plain_ok, scalar
-from sitegen.load import load_file, parse_text
-from sitegen.model import Metric, Plan, Theme
-from sitegen.registry import Registry
-from sitegen.validate import load_site
+from sitegen.content.load import load_file, parse_text
+from sitegen.content.model import Metric, Plan, Theme
+from sitegen.content.registry import Registry
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -302,7 +302,7 @@ def test_clauses_in_either_bracket(text, clauses):
      [("各相关行政执法部门", "依职责分工负责"), ("公安部门", "依职责分工负责")]),
 ])
 def test_agencies_and_roles(clause, default, expected):
-    from sitegen.model import AgencyKind
+    from sitegen.content.model import AgencyKind
 
     registry = Registry(_registry("agencies.yaml", AgencyKind))
     report = AgencyReport()

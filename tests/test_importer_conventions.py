@@ -24,14 +24,14 @@ from click.testing import CliRunner
 from pydantic import TypeAdapter
 
 from sitegen.cli import main
-from sitegen.faithful import coverage, read_source
+from sitegen.content.faithful import coverage, read_source
 from sitegen.importer import docx, draft_plan, parse
 from sitegen.importer.suggest import AgencyReport, parse_agencies
 from sitegen.importer.table import column_role, read_columns
 from sitegen.importer.text import PAGE_NUMBER_RE, find_clauses, strip_furniture
-from sitegen.load import load_file, parse_text
-from sitegen.model import AgencyKind, Plan
-from sitegen.registry import Registry
+from sitegen.content.load import load_file, parse_text
+from sitegen.content.model import AgencyKind, Plan
+from sitegen.content.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -471,7 +471,7 @@ def test_a_doc_or_pdf_is_refused_with_what_to_do(tmp_path, name, data, says):
 
 
 def test_faithfulness_reads_a_word_source():
-    """A plan transcribed from a .docx: sitegen.faithful reads its text (tables as cells) to compare."""
+    """A plan transcribed from a .docx: sitegen.content.faithful reads its text (tables as cells) to compare."""
     plan = next(p for p in PLANS if p.district == "hedong")
     text = read_source(FIXTURES / mf.fixture_name(plan, "docx"))
     assert plan.title in text.split("\n") and "\t具体措施" in text.split("\n")

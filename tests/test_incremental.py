@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import Builder, Project, _prepare, render_site
-from sitegen.load import parse_text
-from sitegen.validate import PlanCache, load_site
+from sitegen.build.pipeline import Builder, Project, _prepare, render_site
+from sitegen.content.load import parse_text
+from sitegen.content.validate import PlanCache, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")

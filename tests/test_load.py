@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import sitegen.load as load
-from sitegen.load import MAX_BYTES, MAX_DEPTH, Document, LoadError, load_file, parse_text
+import sitegen.content.load as load
+from sitegen.content.load import MAX_BYTES, MAX_DEPTH, Document, LoadError, load_file, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -279,7 +279,7 @@ def test_two_documents_are_refused() -> None:
 
 def test_quick_path_reads_every_content_file_as_the_marked_path_does() -> None:
     """The quick parse (no marks) and the marked one give the same data for every YAML file we have."""
-    from sitegen.load import _parse_marked, parse_text
+    from sitegen.content.load import _parse_marked, parse_text
 
     files = sorted(ROOT.glob("content/**/*.yaml")) + sorted(ROOT.glob("tests/fixtures/**/*.yaml"))
     assert len(files) > 50
@@ -295,7 +295,7 @@ def test_quick_path_reads_every_content_file_as_the_marked_path_does() -> None:
 
 
 def test_marks_are_made_on_demand_and_point_where_the_marked_parse_does() -> None:
-    from sitegen.load import _parse_marked, parse_text
+    from sitegen.content.load import _parse_marked, parse_text
 
     text = "title: 计划\nyear: 2024\nparts:\n  - id: a\n    measures: [{id: b, text: 文字}]\n"
     quick, marked = parse_text(text, "x.yaml"), _parse_marked(text, "x.yaml")
@@ -310,6 +310,6 @@ def test_squash_drops_exactly_the_whitespace_a_regex_would():
     import re
     import sys
 
-    from sitegen.model import squash
+    from sitegen.content.model import squash
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert squash(every) == re.sub(r"\s+", "", every)

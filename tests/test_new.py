@@ -8,7 +8,7 @@ import re
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.validate import load_site
+from sitegen.content.validate import load_site
 
 from conftest import next_year
 

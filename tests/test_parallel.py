@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import validate
-from sitegen.build import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
+from sitegen.content import validate
+from sitegen.build.pipeline import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
 from sitegen.outputs.search import search_files
-from sitegen.diagnostics import ContentError
+from sitegen.common.diagnostics import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -77,7 +77,7 @@ def test_a_build_on_both_cores_writes_what_one_process_renders(corpus, tmp_path)
 def test_work_is_cut_between_districts_never_inside_one(corpus):
     """A district's pages and files go to one worker together (they share the measures' views,
     rendered HTML and CSV lines), the heavy SQLite file first."""
-    from sitegen.build import HEAVY, _ordered, _pieces, _prepare, site_outputs
+    from sitegen.build.pipeline import HEAVY, _ordered, _pieces, _prepare, site_outputs
 
     project = Project(corpus, corpus.parent / "unused", ROOT / "templates", ROOT / "static")
     site, idx, pages, _ = _prepare(project, False)

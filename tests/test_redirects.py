@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import urls
-from sitegen.build import Project, render_site
-from sitegen.validate import load_site
+from sitegen.site import urls
+from sitegen.build.pipeline import Project, render_site
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"

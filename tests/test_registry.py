@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.model import AgencyKind
-from sitegen.registry import Registry
-from sitegen.validate import load_site
+from sitegen.content.model import AgencyKind
+from sitegen.content.registry import Registry
+from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

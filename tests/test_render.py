@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sitegen.memo import DistrictMemo
-from sitegen.render import environment
+from sitegen.site.memo import DistrictMemo
+from sitegen.site.render import environment
 
 
 def _env(tmp_path, source: str):
@@ -64,7 +64,7 @@ class _Html:
 
 
 def test_every_output_is_escaped_once(tmp_path):
-    """The templates' own escape (sitegen.render._escape, no Markup wrapping) escapes as
+    """The templates' own escape (sitegen.site.render._escape, no Markup wrapping) escapes as
     markupsafe does, wherever output goes: straight out, through a macro, a call block, a
     set block and a filter block; marked-safe values and macro output are not escaped twice."""
     env, _ = _env(tmp_path, (
@@ -114,10 +114,10 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
 
     import jinja2.runtime
 
-    from sitegen import render
-    from sitegen.build import _prepare, _ordered, assets
-    from sitegen.project import Project
-    from sitegen.render import render_page
+    from sitegen.site import render
+    from sitegen.build.pipeline import _prepare, _ordered, assets
+    from sitegen.common.project import Project
+    from sitegen.site.render import render_page
 
     project = Project.at(Path(__file__).resolve().parent.parent)
     site, idx, pages, _ = _prepare(project, False, parallel=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import Project, _render, build
+from sitegen.build.pipeline import Project, _render, build
 from sitegen.cli import main
 from sitegen.outputs import search
 from sitegen.outputs.search import index_copy, page_facts, spaced
-from sitegen.pages import Page
+from sitegen.site.pages import Page
 
 import hashlib
 import shutil

@@ -30,10 +30,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sitegen.cli import main
-from sitegen.diagnostics import ContentError, Diagnostic
-from sitegen.load import MAX_BYTES
-from sitegen.model import AgencyKind, District, Metric, Plan, Theme
-from sitegen.validate import load_site
+from sitegen.common.diagnostics import ContentError, Diagnostic
+from sitegen.content.load import MAX_BYTES
+from sitegen.content.model import AgencyKind, District, Metric, Plan, Theme
+from sitegen.content.validate import load_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid" / "minimal"
@@ -385,7 +385,7 @@ def test_the_cli_loads_without_the_renderer():
     import subprocess
     import sys
     code = ("import sys, sitegen.cli; "
-            "print(sorted(m for m in ('jinja2', 'sitegen.build', 'sitegen.outputs') if m in sys.modules))")
+            "print(sorted(m for m in ('jinja2', 'sitegen.build.pipeline', 'sitegen.outputs') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -393,7 +393,7 @@ def test_the_cli_loads_without_the_renderer():
 def test_a_cached_plan_s_was_is_checked_against_the_previous_plan_as_it_is_now(tmp_path: Path) -> None:
     """A plan from the cache is checked across files by its facts: renaming an id in 2023
     reports the unchanged 2024 plan's `was` at its line, without checking that plan again."""
-    from sitegen.validate import PlanCache, check_site, load_site
+    from sitegen.content.validate import PlanCache, check_site, load_site
 
     content = tmp_path / "content"
     shutil.copytree(VALID, content)
@@ -413,7 +413,7 @@ def test_a_cached_plan_s_was_is_checked_against_the_previous_plan_as_it_is_now(t
 
 
 def test_validate_counts_the_site_from_facts_as_the_site_itself_counts(tmp_path: Path) -> None:
-    from sitegen.validate import PlanCache, check_site, load_site
+    from sitegen.content.validate import PlanCache, check_site, load_site
 
     site = load_site(VALID).site
     cache = PlanCache()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel
 
-from ..model import AgencyRef, Metric, Target
-from ..registry import Registry
-from .model import AgencyChange, Delta, Mention, Segment, TargetChange, TargetSide
+from sitegen.content.model import AgencyRef, Metric, Target
+from sitegen.content.registry import Registry
+from sitegen.diff.model import AgencyChange, Delta, Mention, Segment, TargetChange, TargetSide
 
 # --- characters ----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Change, KindItem, PlanDiff, Side, TargetChange, TargetSide
+from sitegen.diff.model import Change, KindItem, PlanDiff, Side, TargetChange, TargetSide
 
 FORMAT_VERSION = 1
 

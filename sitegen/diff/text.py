@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import STATUSES, Change, PlanDiff, Segment
+from sitegen.diff.model import STATUSES, Change, PlanDiff, Segment
 
 _STATUS_ZH = {"unchanged": "未变", "reworded": "改写", "moved": "移动", "added": "新增", "removed": "删去",
               "split": "拆分", "merged": "合并"}

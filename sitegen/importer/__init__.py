@@ -7,7 +7,7 @@ removed, the text is split into parts, items and measures, page breaks are
 mended, agencies and roles are read from the responsibility clauses or
 columns, and themes and targets are suggested. Everything a machine guesses
 is marked `# review:` in the file; the report says, in Chinese, what was
-found, how much of the source the draft carries (sitegen.faithful's
+found, how much of the source the draft carries (sitegen.content.faithful's
 coverage) and every text not understood. What to check is in
 docs/importing.md. The importer never writes over a file.
 
@@ -26,15 +26,15 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..faithful import _HAN, Coverage, coverage_of
-from ..load import LoadError, load_file, parse_text
-from ..model import YEAR_MAX, YEAR_MIN, AgencyKind, District, Metric, Plan, Theme
-from ..registry import Registry
-from . import docx
-from .emit import assign_ids, emit
-from .suggest import AgencyReport, TargetRules, ThemeRules, parse_agencies
-from .table import is_table, parse_table
-from .text import Draft, ParseError, SectionDraft, normalise, parse_prose, strip_furniture
+from sitegen.content.faithful import _HAN, Coverage, coverage_of
+from sitegen.content.load import LoadError, load_file, parse_text
+from sitegen.content.model import YEAR_MAX, YEAR_MIN, AgencyKind, District, Metric, Plan, Theme
+from sitegen.content.registry import Registry
+from sitegen.importer import docx
+from sitegen.importer.emit import assign_ids, emit
+from sitegen.importer.suggest import AgencyReport, TargetRules, ThemeRules, parse_agencies
+from sitegen.importer.table import is_table, parse_table
+from sitegen.importer.text import Draft, ParseError, SectionDraft, normalise, parse_prose, strip_furniture
 
 __all__ = ["ImportError_", "Imported", "StrictFailure", "import_plan", "draft_plan", "parse"]
 
@@ -159,7 +159,7 @@ def draft_plan(file: Path, district: str, year: int, content: Path) -> Imported:
     assign_ids(draft)
     yaml_text = emit(draft, district=district, year=year, source_file=file.name)
     plan, data = _check(yaml_text, file)
-    # the faithfulness figure of sitegen.faithful, against the source less its page furniture
+    # the faithfulness figure of sitegen.content.faithful, against the source less its page furniture
     source = "\n".join(strip_furniture(normalise(text).split("\n"))[0])
     cov = coverage_of(data, source)
     suggestions = {name: registry.suggest(name, district) for name in agencies.unknown}

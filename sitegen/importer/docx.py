@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import Draft
+from sitegen.importer.text import Draft
 
 
 class DocxError(Exception):
@@ -195,8 +195,8 @@ def source_text(path: Path) -> str:
 
 def parse_docx(doc: Document) -> Draft | None:
     """The draft of a Word file whose plan is a table; None when it has no such table (read it as prose)."""
-    from .table import build_table
-    from .text import normalise
+    from sitegen.importer.table import build_table
+    from sitegen.importer.text import normalise
 
     at = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Grid) and b.rows and _is_plan_table(b)), None)
     if at is None:
@@ -216,7 +216,7 @@ def parse_docx(doc: Document) -> Draft | None:
 
 
 def _is_plan_table(grid: Grid) -> bool:
-    from .table import column_role
+    from sitegen.importer.table import column_role
 
     roles = {column_role(c) for c in grid.rows[0]}
     return len(grid.rows[0]) >= 3 and bool(roles & {"text", "task"}) and bool(roles & {"number", "lead"})

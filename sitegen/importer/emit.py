@@ -4,7 +4,7 @@ A YAML library would drop the `# review:` comments an editor needs, so the
 draft is written by this small emitter: block mappings and lists, `|-`
 blocks for long or multi-line text, flow lists for slugs, and quoting
 whenever a plain scalar would not read back as the same string. Whatever it
-writes must load with sitegen.load.parse_text and validate as a Plan; the
+writes must load with sitegen.content.load.parse_text and validate as a Plan; the
 importer checks that before anything is written.
 """
 
@@ -16,7 +16,7 @@ import re
 
 import yaml
 
-from .text import Draft, SectionDraft, TargetDraft
+from sitegen.importer.text import Draft, SectionDraft, TargetDraft
 
 try:
     from yaml import CSafeLoader as _Loader

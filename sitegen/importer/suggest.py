@@ -17,9 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Metric, Theme
-from ..registry import Registry
-from .text import AgencyDraft, TargetDraft
+from sitegen.content.model import Metric, Theme
+from sitegen.content.registry import Registry
+from sitegen.importer.text import AgencyDraft, TargetDraft
 
 # --- agencies -----------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..model import squash
+from sitegen.content.model import squash
 
 # --- the draft tree -------------------------------------------------------------
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import orjson
 
-from .. import urls
-from ..derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
-from ..diff import DiffSpec
-from ..memo import DistrictMemo
-from ..model import Goal, Measure, Plan, Section, Site, Target
-from . import Joined, Output
-from .sitemap import absolute
+from sitegen.site import urls
+from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
+from sitegen.diff import DiffSpec
+from sitegen.site.memo import DistrictMemo
+from sitegen.content.model import Goal, Measure, Plan, Section, Site, Target
+from sitegen.outputs import Joined, Output
+from sitegen.outputs.sitemap import absolute
 
 SCHEMA_VERSION = "1.0"
 

@@ -7,7 +7,7 @@ class is hidden. One rule per agency kind and theme, made from the registries.
 
 from __future__ import annotations
 
-from ..model import Site
+from sitegen.content.model import Site
 
 
 def filters_css(site: Site) -> bytes:

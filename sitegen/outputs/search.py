@@ -34,10 +34,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from .. import urls
-from ..gcpause import worker_start
-from ..pages import Page
-from ..pages.common import summary
+from sitegen.site import urls
+from sitegen.common.gcpause import worker_start
+from sitegen.site.pages import Page
+from sitegen.site.pages.common import summary
 
 BUNDLE = str(urls.output_path(urls.search_bundle()).parent)  # "pagefind", under the site root
 # Files of Pagefind's bundled UIs: the search page has its own (static/search.js).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .. import urls
+from sitegen.site import urls
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -22,7 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen.build import Project, build
+from sitegen.build.pipeline import Project, build
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "content"

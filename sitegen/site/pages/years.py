@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import urls
-from .common import REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, target_matrix
+from sitegen.site import urls
+from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, target_matrix
 
 
 def year_pages(lk: Lookups) -> list[Page]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Plan
+from sitegen.content.model import Plan
 
 
 def plan_schema() -> dict:

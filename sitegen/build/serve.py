@@ -20,14 +20,14 @@ from pathlib import Path
 
 import click
 
-from . import urls
-from .build import Builder, Project
-from .diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
-from .model import SiteInfo
-from .pages import Page
-from .render import environment, render_page
+from sitegen.site import urls
+from sitegen.build.pipeline import Builder, Project
+from sitegen.common.diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
+from sitegen.content.model import SiteInfo
+from sitegen.site.pages import Page
+from sitegen.site.render import environment, render_page
 
-RELOAD_JS = (Path(__file__).parent / "assets" / "reload.js").read_bytes()
+RELOAD_JS = (Path(__file__).parent / "reload.js").read_bytes()
 WAIT_SECONDS = 25.0  # a long poll is answered at the latest after this, and asked again
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from sitegen.common.diagnostics import Diagnostic
 
 try:  # the C loader is several times faster; fall back to pure Python
     from yaml import CSafeLoader as _Loader

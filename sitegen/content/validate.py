@@ -21,33 +21,15 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import filehash
-from .diagnostics import ContentError, Diagnostic
-from .faithful import missing_text, read_source
-from .faithful import squash as squash_source
-from .filehash import file_digest
-from .gcpause import paused
-from .load import Document, LoadError, display_path, load_file
-from .model import (
-    SLUG_PATTERN,
-    YEAR_MAX,
-    YEAR_MIN,
-    PLAN_KEY_PATTERN,
-    AgencyKind,
-    Comparison,
-    District,
-    Goal,
-    Measure,
-    Metric,
-    Plan,
-    Site,
-    SiteInfo,
-    Status,
-    Target,
-    Theme,
-    squash,
-)
-from .registry import Registry
+from sitegen.common import filehash
+from sitegen.common.diagnostics import ContentError, Diagnostic
+from sitegen.content.faithful import missing_text, read_source
+from sitegen.content.faithful import squash as squash_source
+from sitegen.common.filehash import file_digest
+from sitegen.common.gcpause import paused
+from sitegen.content.load import Document, LoadError, display_path, load_file
+from sitegen.content.model import SLUG_PATTERN, YEAR_MAX, YEAR_MIN, PLAN_KEY_PATTERN, AgencyKind, Comparison, District, Goal, Measure, Metric, Plan, Site, SiteInfo, Status, Target, Theme, squash
+from sitegen.content.registry import Registry
 
 _PLAN = TypeAdapter(Plan)
 
@@ -197,11 +179,12 @@ def _sha(data: bytes) -> bytes:
 
 
 # The checks a cached plan passed are the code's: a change to any of these files empties the cache.
-_CHECK_CODE = ("validate.py", "model.py", "load.py", "faithful.py", "registry.py", "diagnostics.py")
+_CHECK_CODE = ("content/validate.py", "content/model.py", "content/load.py", "content/faithful.py",
+               "content/registry.py", "common/diagnostics.py")
 
 
 def _code_fingerprint() -> bytes:
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     return _sha(b"".join((here / name).read_bytes() for name in _CHECK_CODE))
 
 

@@ -6,9 +6,9 @@ carries the same values for screen readers, copying and print.
 
 from __future__ import annotations
 
-from .. import urls
-from ..derive import PlacedTarget
-from .common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
+from sitegen.site import urls
+from sitegen.site.derive import PlacedTarget
+from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
 
 CHART_WIDTH = 400
 LABEL_WIDTH = 112

@@ -4,7 +4,7 @@ Three figures: text fields not found in the source (must be none), running
 text out of the source's order (must be none), and the share of the source's
 Chinese characters that the YAML carries (coverage; `sitegen import` reports
 it for every draft).
-Run `python -m sitegen.faithful [content]` to print them for every plan.
+Run `python -m sitegen.content.faithful [content]` to print them for every plan.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import LoadError, load_file
-from .model import squash as squash_space
+from sitegen.content.load import LoadError, load_file
+from sitegen.content.model import squash as squash_space
 
 # Word-processor debris in the sources that a transcription drops on purpose.
 ARTIFACTS = ("[bookmark: _GoBack]",)
@@ -127,7 +127,7 @@ class Coverage:
 def read_source(path: Path) -> str:
     """A source file's text: a .docx through python-docx (tables as tab-indented cells), else UTF-8 text."""
     if path.suffix.lower() == ".docx":
-        from .importer.docx import source_text
+        from sitegen.importer.docx import source_text
 
         return source_text(path)
     return path.read_text(encoding="utf-8")

@@ -6,17 +6,17 @@ display-ready, so templates only loop and format.
 
 from __future__ import annotations
 
-from ..derive import Indexes
-from ..model import Site
-from .agencies import agency_pages
-from .common import REGISTRY_FILES, Lookups, Page
-from .diffs import diff_pages
-from .districts import district_pages
-from .home import home_pages
-from .metrics import metric_pages
-from .plans import plan_pages
-from .themes import theme_pages
-from .years import year_pages
+from sitegen.site.derive import Indexes
+from sitegen.content.model import Site
+from sitegen.site.pages.agencies import agency_pages
+from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page
+from sitegen.site.pages.diffs import diff_pages
+from sitegen.site.pages.districts import district_pages
+from sitegen.site.pages.home import home_pages
+from sitegen.site.pages.metrics import metric_pages
+from sitegen.site.pages.plans import plan_pages
+from sitegen.site.pages.themes import theme_pages
+from sitegen.site.pages.years import year_pages
 
 __all__ = ["Page", "REGISTRY_FILES", "build_pages"]
 

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from .load import LoadError, load_file
+from sitegen.content.load import LoadError, load_file
 
 
 class NewPlanError(Exception):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .. import urls
-from .common import (ATOM, REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, role_counts,
-                     site_feed, target_matrix)
+from sitegen.site import urls
+from sitegen.site.pages.common import ATOM, REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, role_counts, site_feed, target_matrix
 
 
 def district_pages(lk: Lookups) -> list[Page]:

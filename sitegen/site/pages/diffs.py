@@ -9,11 +9,11 @@ generated stylesheet (outputs/filters.py) hides the others while `#k-<kind>` or
 
 from __future__ import annotations
 
-from .. import urls
-from ..diff import DiffSpec, PlanDiff
-from ..diff.model import AgencyChange, Change, Side, TargetChange, TargetSide
-from ..derive import COMPARISONS_FILE, diff_deps
-from .common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
+from sitegen.site import urls
+from sitegen.diff import DiffSpec, PlanDiff
+from sitegen.diff.model import AgencyChange, Change, Side, TargetChange, TargetSide
+from sitegen.site.derive import COMPARISONS_FILE, diff_deps
+from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
 
 STATUS_LABELS = {"unchanged": "未变", "reworded": "改写", "moved": "移动", "added": "新增", "removed": "删去",
                  "split": "拆分", "merged": "合并"}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from .. import urls
-from ..derive import Placed
-from .common import REGISTRY_FILES, Lookups, Page, measure_view, plan_file, status_badge, year_span
+from sitegen.site import urls
+from sitegen.site.derive import Placed
+from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, measure_view, plan_file, status_badge, year_span
 
 
 def theme_pages(lk: Lookups) -> list[Page]:

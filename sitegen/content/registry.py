@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .model import AgencyKind
+from sitegen.content.model import AgencyKind
 
 
 @dataclass(frozen=True)
