@@ -130,8 +130,8 @@ def hugo_site(public: Path, site: Path) -> int:
 def in_process(content: Path, work: Path) -> dict:
     """Diff time per plan pair, and a rebuild after one plan's text is edited (sitegen serve's path)."""
     from sitegen.build.pipeline import Builder, Project
-    from sitegen.diff import diff_plans, site_diffs
     from sitegen.content.validate import load_site
+    from sitegen.diff import diff_plans, site_diffs
 
     site = load_site(content).site
     specs = site_diffs(site)

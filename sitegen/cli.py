@@ -188,7 +188,8 @@ def new(content: Path | None, district: str, year: int) -> None:
 def serve(content: Path | None, out: Path | None, host: str, port: int) -> None:
     """Build (drafts included), serve locally, and rebuild when content, templates or static files change."""
     from sitegen.build.pipeline import check_project
-    from sitegen.build.serve import PortBusy, serve as run
+    from sitegen.build.serve import PortBusy
+    from sitegen.build.serve import serve as run
 
     project = Project.at(_root(), content, out)
     try:
@@ -237,8 +238,8 @@ def import_cmd(file: Path, district: str, year: int, out: Path | None, strict: b
               help="a summary for the terminal, or JSON (docs/diff-format.md)")
 def diff_cmd(old: Path, new: Path, content: Path | None, fmt: str) -> None:
     """Show what changed from plan OLD to plan NEW (registries from --content)."""
-    from sitegen.diff import diff_plans, to_json, to_text
     from sitegen.content.validate import load_plan, load_site
+    from sitegen.diff import diff_plans, to_json, to_text
 
     project = Project.at(_root(), content)
     try:

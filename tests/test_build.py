@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.build.pipeline import Project, build
+from sitegen.build.write import Staging, spare_of, write_site
 from sitegen.cli import main
 from sitegen.content.schema import plan_schema
-from sitegen.build.write import Staging, spare_of, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Project, render_site
-from sitegen.site.derive import derive
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Target
-from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, ordered_plans
 from sitegen.content.validate import load_site
+from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, ordered_plans
+from sitegen.site import urls
+from sitegen.site.derive import derive
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
+from sitegen.content.validate import load_plan, load_site
 from sitegen.diff import diff_plans, site_diffs, to_json, to_text
 from sitegen.diff.model import PlanDiff
-from sitegen.content.validate import load_plan, load_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REGISTRIES = FIXTURES / "valid" / "minimal"

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import next_year
 
 from sitegen.cli import main
 from sitegen.content.faithful import NoSource, check
-
-from conftest import next_year
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"  # alpha/2024 is a 草稿

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Project, render_site
-from sitegen.site.derive import derive
-from sitegen.outputs.feeds import plan_updated
 from sitegen.content.validate import load_site
+from sitegen.outputs.feeds import plan_updated
+from sitegen.site import urls
+from sitegen.site.derive import derive
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "{http://www.w3.org/2005/Atom}"

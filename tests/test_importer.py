@@ -17,14 +17,14 @@ from click.testing import CliRunner
 from pydantic import TypeAdapter
 
 from sitegen.cli import main
-from sitegen.importer import draft_plan, parse
-from sitegen.importer.suggest import AgencyReport, TargetRules, parse_agencies
-from sitegen.importer.text import find_clauses, mend
-from sitegen.importer.emit import plain_ok, scalar
 from sitegen.content.load import load_file, parse_text
 from sitegen.content.model import Metric, Plan, Theme
 from sitegen.content.registry import Registry
 from sitegen.content.validate import load_site
+from sitegen.importer import draft_plan, parse
+from sitegen.importer.emit import plain_ok, scalar
+from sitegen.importer.suggest import AgencyReport, TargetRules, parse_agencies
+from sitegen.importer.text import find_clauses, mend
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

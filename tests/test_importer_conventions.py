@@ -25,13 +25,13 @@ from pydantic import TypeAdapter
 
 from sitegen.cli import main
 from sitegen.content.faithful import coverage, read_source
+from sitegen.content.load import load_file, parse_text
+from sitegen.content.model import AgencyKind, Plan
+from sitegen.content.registry import Registry
 from sitegen.importer import docx, draft_plan, parse
 from sitegen.importer.suggest import AgencyReport, parse_agencies
 from sitegen.importer.table import column_role, read_columns
 from sitegen.importer.text import PAGE_NUMBER_RE, find_clauses, strip_furniture
-from sitegen.content.load import load_file, parse_text
-from sitegen.content.model import AgencyKind, Plan
-from sitegen.content.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

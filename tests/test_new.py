@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
-
 from click.testing import CliRunner
+from conftest import next_year
 
 from sitegen.cli import main
 from sitegen.content.validate import load_site
-
-from conftest import next_year
-
-
 
 
 def test_new_plan_keeps_ids_sets_draft_and_validates(content):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import validate
 from sitegen.build.pipeline import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
-from sitegen.outputs.search import search_files
 from sitegen.common.diagnostics import ContentError
+from sitegen.content import validate
+from sitegen.outputs.search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Project, render_site
 from sitegen.content.validate import load_site
+from sitegen.site import urls
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"

@@ -114,9 +114,9 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
 
     import jinja2.runtime
 
-    from sitegen.site import render
-    from sitegen.build.pipeline import _prepare, _ordered, assets
+    from sitegen.build.pipeline import _ordered, _prepare, assets
     from sitegen.common.project import Project
+    from sitegen.site import render
     from sitegen.site.render import render_page
 
     project = Project.at(Path(__file__).resolve().parent.parent)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -10,10 +14,6 @@ from sitegen.cli import main
 from sitegen.outputs import search
 from sitegen.outputs.search import index_copy, page_facts, spaced
 from sitegen.site.pages import Page
-
-import hashlib
-import shutil
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -123,10 +123,9 @@ def test_a_save_right_after_a_page_load_is_not_lost(project):
 
 def test_serve_shows_drafts_and_its_reload_script_starts_from_the_pages_version(project):
     from click.testing import CliRunner
+    from conftest import next_year
 
     from sitegen.cli import main
-
-    from conftest import next_year
 
     year = next_year(project / "content", "hedong")
     result = CliRunner().invoke(main, ["new", "--content", str(project / "content"), "--district", "hedong",

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Project, render_site
-from sitegen.site.derive import derive
 from sitegen.content.validate import load_site
+from sitegen.site import urls
+from sitegen.site.derive import derive
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Project, render_site
-from sitegen.site.derive import derive
+from sitegen.content.validate import load_site
 from sitegen.outputs.search import page_facts
+from sitegen.site import urls
+from sitegen.site.derive import derive
 from sitegen.site.pages import build_pages
 from sitegen.site.pages.common import paragraphs, year_span
-from sitegen.content.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.site import urls
-from sitegen.site.derive import DiffCache, Indexes, derive
+from sitegen.build.write import Staging, put
 from sitegen.common.diagnostics import ContentError, Diagnostic
-from sitegen.diff import to_json
 from sitegen.common.filehash import file_digest
 from sitegen.common.gcpause import paused, worker_start
+from sitegen.common.project import Project
 from sitegen.content.load import display_path
 from sitegen.content.model import Site, Status
+from sitegen.content.validate import PlanCache, load_site
+from sitegen.diff import to_json
 from sitegen.outputs import Joined, Output
 from sitegen.outputs.data import data_outputs
 from sitegen.outputs.feeds import feed_list, feed_outputs
@@ -27,12 +28,10 @@ from sitegen.outputs.redirects import redirects
 from sitegen.outputs.search import search_files
 from sitegen.outputs.sitemap import robots, sitemap
 from sitegen.outputs.sqlite import sqlite_bytes
+from sitegen.site import urls
+from sitegen.site.derive import DiffCache, Indexes, derive
 from sitegen.site.pages import Page, build_pages
-from sitegen.common.project import Project
 from sitegen.site.render import environment, render_page
-from sitegen.content.validate import PlanCache, load_site
-from sitegen.build.write import Staging, put
-
 
 FILTERS_CSS = "filters.css"  # generated, next to the hand-written stylesheet
 

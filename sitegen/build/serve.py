@@ -20,10 +20,10 @@ from pathlib import Path
 
 import click
 
-from sitegen.site import urls
 from sitegen.build.pipeline import Builder, Project
 from sitegen.common.diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
 from sitegen.content.model import SiteInfo
+from sitegen.site import urls
 from sitegen.site.pages import Page
 from sitegen.site.render import environment, render_page
 

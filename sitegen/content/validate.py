@@ -23,12 +23,30 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sitegen.common import filehash
 from sitegen.common.diagnostics import ContentError, Diagnostic
-from sitegen.content.faithful import missing_text, read_source
-from sitegen.content.faithful import squash as squash_source
 from sitegen.common.filehash import file_digest
 from sitegen.common.gcpause import paused
+from sitegen.content.faithful import missing_text, read_source
+from sitegen.content.faithful import squash as squash_source
 from sitegen.content.load import Document, LoadError, display_path, load_file
-from sitegen.content.model import SLUG_PATTERN, YEAR_MAX, YEAR_MIN, PLAN_KEY_PATTERN, AgencyKind, Comparison, District, Goal, Measure, Metric, Plan, Site, SiteInfo, Status, Target, Theme, squash
+from sitegen.content.model import (
+    PLAN_KEY_PATTERN,
+    SLUG_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
+    AgencyKind,
+    Comparison,
+    District,
+    Goal,
+    Measure,
+    Metric,
+    Plan,
+    Site,
+    SiteInfo,
+    Status,
+    Target,
+    Theme,
+    squash,
+)
 from sitegen.content.registry import Registry
 
 _PLAN = TypeAdapter(Plan)

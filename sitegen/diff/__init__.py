@@ -10,14 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.site import urls
 from sitegen.content.model import Metric, Plan, Section, Site, squash
 from sitegen.content.registry import Registry
 from sitegen.diff import match as M
 from sitegen.diff.compare import agency_changes, by_kind, char_ops, compare_target, mentions, target_side
 from sitegen.diff.export import to_json
-from sitegen.diff.model import STATUSES, TARGET_STATUSES, Change, FilterKey, Group, KindDiff, KindItem, PlanDiff, PlanRef, Side, TargetChange
+from sitegen.diff.model import (
+    STATUSES,
+    TARGET_STATUSES,
+    Change,
+    FilterKey,
+    Group,
+    KindDiff,
+    KindItem,
+    PlanDiff,
+    PlanRef,
+    Side,
+    TargetChange,
+)
 from sitegen.diff.text import to_text
+from sitegen.site import urls
 
 __all__ = ["diff_plans", "site_diffs", "DiffSpec", "to_json", "to_text", "PlanDiff"]
 

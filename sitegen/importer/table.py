@@ -18,7 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sitegen.content.model import squash
-from sitegen.importer.text import BOOKMARK_RE, PART_RE, TASK_TYPES, Draft, MeasureDraft, ParseError, SectionDraft, find_title, list_marker, mend_cell, printed_number, read_front, split_label
+from sitegen.importer.text import (
+    BOOKMARK_RE,
+    PART_RE,
+    TASK_TYPES,
+    Draft,
+    MeasureDraft,
+    ParseError,
+    SectionDraft,
+    find_title,
+    list_marker,
+    mend_cell,
+    printed_number,
+    read_front,
+    split_label,
+)
 
 # Column roles and the headers that name them. A header is matched exactly, else by the
 # longest of these it contains (牵头单位（部门） -> 牵头单位).

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import orjson
 
-from sitegen.site import urls
-from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
-from sitegen.diff import DiffSpec
-from sitegen.site.memo import DistrictMemo
 from sitegen.content.model import Goal, Measure, Plan, Section, Site, Target
+from sitegen.diff import DiffSpec
 from sitegen.outputs import Joined, Output
 from sitegen.outputs.sitemap import absolute
+from sitegen.site import urls
+from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
+from sitegen.site.memo import DistrictMemo
 
 SCHEMA_VERSION = "1.0"
 

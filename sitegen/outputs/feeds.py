@@ -19,12 +19,12 @@ import functools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from sitegen.site import urls
-from sitegen.site.derive import Indexes
 from sitegen.content.model import Plan, Site
 from sitegen.outputs import Output
 from sitegen.outputs.data import ordered_plans
 from sitegen.outputs.sitemap import absolute
+from sitegen.site import urls
+from sitegen.site.derive import Indexes
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TIMEZONE = "+08:00"

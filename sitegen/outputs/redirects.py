@@ -9,8 +9,8 @@ never hide a page.
 
 from __future__ import annotations
 
-from sitegen.site import urls
 from sitegen.content.model import Site
+from sitegen.site import urls
 
 _ANY_YEAR = 2000  # any year: only the part of the URL up to the slug is kept
 

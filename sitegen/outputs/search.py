@@ -34,8 +34,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from sitegen.site import urls
 from sitegen.common.gcpause import worker_start
+from sitegen.site import urls
 from sitegen.site.pages import Page
 from sitegen.site.pages.common import summary
 

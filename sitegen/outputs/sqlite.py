@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from sitegen.site import urls
-from sitegen.site.derive import Indexes
 from sitegen.content.model import Site
 from sitegen.outputs.data import SCHEMA_VERSION, Data, path_text, plan_id, walk_sections
+from sitegen.site import urls
+from sitegen.site.derive import Indexes
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

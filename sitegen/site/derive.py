@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sitegen.diff import DiffSpec, PlanDiff, diff_plans, site_diffs
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from sitegen.content.registry import Registry
+from sitegen.diff import DiffSpec, PlanDiff, diff_plans, site_diffs
 
 ROLE_CLASSES = ("lead", "shared", "support")
 # What a page or data file depends on, as content files relative to content/ (a rebuild

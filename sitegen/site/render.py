@@ -15,10 +15,10 @@ except ImportError:  # MarkupSafe 2 (Jinja allows it): the same text, through a 
     def _escape_inner(s: str) -> str:
         return str(markupsafe.escape(s))
 
-from sitegen.site import urls
-from sitegen.site.memo import DistrictMemo
 from sitegen.content.model import SiteInfo
 from sitegen.outputs.sitemap import absolute
+from sitegen.site import urls
+from sitegen.site.memo import DistrictMemo
 from sitegen.site.pages import Page
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from .site import SEED, BrowserMissing, build_site, launch, serve
 
-
 # Headless Chromium on a 2-core VM loses about one page load in 40: the renderer crashes
 # ("Page crashed", TargetClosedError) or the navigation is aborted (net::ERR_ABORTED, "frame was
 # detached"). A browser test that fails that way runs again, up to

@@ -7,9 +7,21 @@ import random
 import re
 from collections import Counter
 
-from .site import (MINIMAL, build_site, broken_links, css_urls, file_of, heading_problems, html_files,
-                   internal_target, kind_of, landmark_problems, read_page, unnamed_control_problems,
-                   url_of)
+from .site import (
+    MINIMAL,
+    broken_links,
+    build_site,
+    css_urls,
+    file_of,
+    heading_problems,
+    html_files,
+    internal_target,
+    kind_of,
+    landmark_problems,
+    read_page,
+    unnamed_control_problems,
+    url_of,
+)
 
 PLAN_BUDGET = 25_000  # bytes, gzipped: a plan page with its styles and scripts
 # The search script loads only on the search page (and on demand), so it is not counted.

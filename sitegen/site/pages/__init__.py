@@ -6,8 +6,8 @@ display-ready, so templates only loop and format.
 
 from __future__ import annotations
 
-from sitegen.site.derive import Indexes
 from sitegen.content.model import Site
+from sitegen.site.derive import Indexes
 from sitegen.site.pages.agencies import agency_pages
 from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page
 from sitegen.site.pages.diffs import diff_pages

@@ -11,7 +11,19 @@ from collections import defaultdict
 
 from sitegen.site import urls
 from sitegen.site.derive import ROLE_CLASSES, Mention
-from sitegen.site.pages.common import ATOM, REGISTRY_FILES, ROLE_LABELS, Lookups, Page, citation, measure_base, plan_file, role_counts, site_feed, year_span
+from sitegen.site.pages.common import (
+    ATOM,
+    REGISTRY_FILES,
+    ROLE_LABELS,
+    Lookups,
+    Page,
+    citation,
+    measure_base,
+    plan_file,
+    role_counts,
+    site_feed,
+    year_span,
+)
 
 
 def agency_pages(lk: Lookups) -> list[Page]:

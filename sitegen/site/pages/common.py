@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sitegen.content.model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
 from sitegen.site import urls
-from sitegen.site.memo import DistrictMemo
+
 # REGISTRY_FILES and plan_file are re-exported: the page modules take them from here.
 from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, Placed, plan_file
-from sitegen.content.model import AgencyKind, Metric, Plan, Section, Site, Target, Theme
+from sitegen.site.memo import DistrictMemo
 
 ROLE_LABELS = {"lead": "牵头/负责", "shared": "分工负责", "support": "配合"}
 _SUMMARY_END = re.compile(r"[，。；：,;:！？]")

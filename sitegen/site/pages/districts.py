@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from sitegen.site import urls
-from sitegen.site.pages.common import ATOM, REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, role_counts, site_feed, target_matrix
+from sitegen.site.pages.common import (
+    ATOM,
+    REGISTRY_FILES,
+    Lookups,
+    Page,
+    plan_downloads,
+    plan_file,
+    plan_summary,
+    role_counts,
+    site_feed,
+    target_matrix,
+)
 
 
 def district_pages(lk: Lookups) -> list[Page]:

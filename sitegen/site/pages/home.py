@@ -5,7 +5,15 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from sitegen.site import urls
-from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, all_downloads, plan_file, plan_summary, site_feed
+from sitegen.site.pages.common import (
+    REGISTRY_FILES,
+    Lookups,
+    Page,
+    all_downloads,
+    plan_file,
+    plan_summary,
+    site_feed,
+)
 
 LATEST = 6
 ABOUT_FILE = "pages/about.md"

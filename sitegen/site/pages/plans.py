@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from sitegen.site import urls
 from sitegen.content.model import Goal, Plan, Section
-from sitegen.site.pages.common import ATOM, comparisons_of, REGISTRY_FILES, Lookups, Page, measure_view, paragraphs, plan_downloads, plan_file, plan_citation, section_label, site_feed, status_badge, target_view
+from sitegen.site import urls
+from sitegen.site.pages.common import (
+    ATOM,
+    REGISTRY_FILES,
+    Lookups,
+    Page,
+    comparisons_of,
+    measure_view,
+    paragraphs,
+    plan_citation,
+    plan_downloads,
+    plan_file,
+    section_label,
+    site_feed,
+    status_badge,
+    target_view,
+)
 
 TOC_DEPTH = 2  # parts and items; deeper levels would make the contents as long as the plan
 

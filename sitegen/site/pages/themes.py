@@ -13,7 +13,15 @@ from itertools import groupby
 
 from sitegen.site import urls
 from sitegen.site.derive import Placed
-from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, measure_view, plan_file, status_badge, year_span
+from sitegen.site.pages.common import (
+    REGISTRY_FILES,
+    Lookups,
+    Page,
+    measure_view,
+    plan_file,
+    status_badge,
+    year_span,
+)
 
 
 def theme_pages(lk: Lookups) -> list[Page]:

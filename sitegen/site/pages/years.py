@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from sitegen.site import urls
-from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, plan_downloads, plan_file, plan_summary, target_matrix
+from sitegen.site.pages.common import (
+    REGISTRY_FILES,
+    Lookups,
+    Page,
+    plan_downloads,
+    plan_file,
+    plan_summary,
+    target_matrix,
+)
 
 
 def year_pages(lk: Lookups) -> list[Page]:
