@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitegen.build.write import Staging, put
 from sitegen.common.diagnostics import ContentError, Diagnostic
-from sitegen.common.filehash import file_digest
+from sitegen.common.filehash import FileHashes
 from sitegen.common.gcpause import paused, worker_start
 from sitegen.common.project import Project
 from sitegen.content.load import display_path
@@ -171,7 +171,7 @@ def build(project: Project, *, drafts: bool = False, search: bool = True,
 # -- the builder: full builds across both cores, and rebuilds of only what changed ---------------
 
 
-def _hash_tree(root: Path) -> dict[str, bytes]:
+def _hash_tree(root: Path, hashes: FileHashes) -> dict[str, bytes]:
     """Every file under root (relative, '/'-separated) -> hash of its bytes."""
     out: dict[str, bytes] = {}
     if not root.is_dir():
@@ -180,7 +180,7 @@ def _hash_tree(root: Path) -> dict[str, bytes]:
         dirnames.sort()
         for name in filenames:
             path = Path(dirpath) / name
-            out[path.relative_to(root).as_posix()] = file_digest(path)
+            out[path.relative_to(root).as_posix()] = hashes.file(path)
     return out
 
 
@@ -248,9 +248,9 @@ class Builder:
     def build(self, *, search: bool = True, data: bool = True) -> BuildResult:
         project = self.project
         check_project(project)
-        content = _hash_tree(project.content)
-        code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates).items()},
-                **{"static/" + k: v for k, v in _hash_tree(project.static).items()}}
+        content = _hash_tree(project.content, self.plans.hashes)
+        code = {**{"templates/" + k: v for k, v in _hash_tree(project.templates, self.plans.hashes).items()},
+                **{"static/" + k: v for k, v in _hash_tree(project.static, self.plans.hashes).items()}}
         site, idx, pages, left_out = _prepare(project, self.drafts, self.plans, self.diffs, self.workers > 1)
         static = assets(project, site)  # before rendering: the pages link the fingerprinted copies
         if self._code != code:

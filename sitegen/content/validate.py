@@ -9,8 +9,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
-import multiprocessing
-import os
 import pickle
 import re
 import types
@@ -21,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sitegen.common import filehash
 from sitegen.common.diagnostics import ContentError, Diagnostic
-from sitegen.common.filehash import file_digest
+from sitegen.common.filehash import FileHashes
+from sitegen.common.parallel import cores, fork_map
 from sitegen.common.gcpause import paused
 from sitegen.content.faithful import missing_text, read_source
 from sitegen.content.faithful import squash as squash_source
@@ -144,8 +142,8 @@ def _check_in_parallel(content: Path, cache: PlanCache, unpickle: bool = True) -
     whose messages it makes itself) are left for one core. Each worker checks its share of the
     files as a whole run would, against the same registries and sources. With `unpickle`, the
     plans are unpickled as each share comes back (while the workers go on with the rest)."""
-    workers = min(2, os.cpu_count() or 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = cores()
+    if workers < 2:
         return
     try:
         registries = _registries_sha(content)
@@ -156,7 +154,7 @@ def _check_in_parallel(content: Path, cache: PlanCache, unpickle: bool = True) -
         rel = path.relative_to(content).as_posix()
         entry = cache.entries.get(rel)
         try:
-            if entry is None or entry[1] != registries or entry[0] != file_digest(path):
+            if entry is None or entry[1] != registries or entry[0] != cache.hashes.file(path):
                 todo.append(rel)
         except OSError:
             pass
@@ -165,26 +163,25 @@ def _check_in_parallel(content: Path, cache: PlanCache, unpickle: bool = True) -
     # Four shares a worker, handed out as workers free up: plan files differ in size (蓟州's are
     # twice the others), and two equal halves left one worker idle for a tenth of the time.
     shares = workers * 4
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for shipped, hashes in pool.imap_unordered(_check_share, [(content, todo[i::shares]) for i in range(shares)]):
-            cache.add_pickled(shipped)
-            filehash.remember(hashes)  # the run that follows asks for them again
-            if unpickle:
-                for rel in shipped:
-                    cache.plan(rel)
+    known = cache.hashes.known()  # as forked: the workers hand back only what they add
 
+    def check_share(rels: list[str]) -> tuple[dict[str, tuple[tuple, bytes]], dict]:
+        share = PlanCache()
+        share.hashes.add(known)
+        checker = _Checker(content, share)
+        checker._plan_files = [content / rel for rel in rels]
+        try:
+            checker.run(site=False)
+        except ContentError:
+            pass  # the run in the parent reports every problem; only the plans that passed are wanted
+        return share.pickled(), share.hashes.known(besides=known)
 
-def _check_share(job: tuple[Path, list[str]]) -> tuple[dict[str, tuple[tuple, bytes]], dict]:
-    content, rels = job
-    known = filehash.remembered()  # as forked: the parent has those already
-    cache = PlanCache()
-    checker = _Checker(content, cache)
-    checker._plan_files = [content / rel for rel in rels]
-    try:
-        checker.run(site=False)
-    except ContentError:
-        pass  # the run in the parent reports every problem; only the plans that passed are wanted
-    return cache.pickled(), filehash.remembered(besides=known)
+    for shipped, hashes in fork_map(check_share, [todo[i::shares] for i in range(shares)], workers):
+        cache.add_pickled(shipped)
+        cache.hashes.add(hashes)  # the run that follows asks for them again
+        if unpickle:
+            for rel in shipped:
+                cache.plan(rel)
 
 
 def _registries_sha(content: Path) -> bytes:
@@ -226,6 +223,7 @@ class PlanCache:
         self.blobs: dict[str, bytes] = {}
         self.plans: dict[str, Plan] = {}
         self.hits = 0
+        self.hashes = FileHashes()  # of the files checked, for as long as the cache lives
         self.dirty = True  # differs from what is saved
 
     def get(self, rel: str, sha: bytes, registries: bytes, content: Path) -> Facts | None:
@@ -236,7 +234,7 @@ class PlanCache:
         source, source_sha = entry[2], entry[3]
         if source is not None:
             try:
-                if file_digest(content / "sources" / source) != source_sha:
+                if self.hashes.file(content / "sources" / source) != source_sha:
                     return None
             except OSError:
                 return None
@@ -254,7 +252,7 @@ class PlanCache:
     def put(self, rel: str, sha: bytes, registries: bytes, content: Path, plan: Plan) -> Facts:
         """Holds a plan that passed every check; returns its facts."""
         source = plan.source.file if plan.source else None
-        source_sha = file_digest(content / "sources" / source) if source else None
+        source_sha = self.hashes.file(content / "sources" / source) if source else None
         known = facts(plan)
         self.entries[rel] = (sha, registries, source, source_sha, known)
         self.plans[rel] = plan
@@ -424,7 +422,7 @@ class _Checker:
             rel = path.relative_to(self.content).as_posix()
             if registries_sha is not None:
                 try:
-                    sha = file_digest(path)
+                    sha = self.cache.hashes.file(path)
                 except OSError:
                     sha = None
                 held = self.cache.get(rel, sha, registries_sha, self.content) if sha else None
