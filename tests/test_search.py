@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sitegen.build.pipeline import Project, _render, build
 from sitegen.cli import main
 from sitegen.outputs import search
-from sitegen.outputs.search import index_copy, page_facts, spaced
+from sitegen.outputs.search import index_copy, page_facts, pagefind, spaced
 from sitegen.site.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_a_failed_index_leaves_the_previous_output_untouched(small, tmp_path, mo
     def broken(docs):
         raise search.SearchError("Pagefind 建立索引失败（退出码 1）")
 
-    monkeypatch.setattr(search, "run_pagefind", broken)
+    monkeypatch.setattr(pagefind, "run_pagefind", broken)
     result = run("build", "--content", str(small), "--out", str(out))
     assert result.exit_code == 1 and "Pagefind 建立索引失败" in result.output and "Traceback" not in result.output
     assert tree(out) == before
@@ -132,7 +132,7 @@ def test_canonical_sorts_filter_values_renames_and_refuses_an_unknown_format():
     import json
 
     def dcd(value):
-        return gzip.compress(b"pagefind_dcd" + search._encode(value))
+        return search.dump_data(value)
 
     year = ["year", [["2024", [1, 2]], ["2018", [0]]]]
     files = {"pagefind/filter/zh_abc1234.pf_filter": dcd(year),
@@ -140,22 +140,22 @@ def test_canonical_sorts_filter_values_renames_and_refuses_an_unknown_format():
              "pagefind/pagefind-entry.json": json.dumps({"languages": {"zh": {"hash": "zh_0123456789abcde"}}}).encode()}
     out = search.canonical(files)
     [flt] = [p for p in out if p.endswith(".pf_filter")]
-    assert search._read(out[flt]) == ["year", [["2018", [0]], ["2024", [1, 2]]]]
+    assert search.load_data(out[flt]) == ["year", [["2018", [0]], ["2024", [1, 2]]]]
     [meta] = [p for p in out if p.endswith(".pf_meta")]
     new_filter = flt.rsplit("/", 1)[1].removesuffix(".pf_filter")
-    assert search._read(out[meta]) == ["1.5.2", [[new_filter, 300]]]
+    assert search.load_data(out[meta]) == ["1.5.2", [[new_filter, 300]]]
     assert meta.removeprefix("pagefind/pagefind.").removesuffix(".pf_meta").encode() in out["pagefind/pagefind-entry.json"]
     with pytest.raises(search.SearchError, match="格式未知"):
-        search._read(gzip.compress(b"something else"))
+        search.load_data(gzip.compress(b"something else"))
 
 
 def test_shards_keep_districts_whole_and_about_equal():
     pages = [Page(f"/{d}/{i}/", "plan.html", "t", "", {}, group=d) for d in "abcdef" for i in range(3)]
     sizes = {str(p.out_path): 10 for p in pages}  # 30 bytes a district
-    assert search.shards(pages, sizes, 10**6) == [[str(p.out_path) for p in pages]]
-    split = search.shards(pages, sizes, 70)  # 180 bytes: three shards of two districts
+    assert search.shard_pages(pages, sizes, 10**6) == [[str(p.out_path) for p in pages]]
+    split = search.shard_pages(pages, sizes, 70)  # 180 bytes: three shards of two districts
     assert [sorted({rel.split("/")[0] for rel in s}) for s in split] == [["a", "b"], ["c", "d"], ["e", "f"]]
     assert sum(split, []) == [str(p.out_path) for p in pages]
     sizes[str(pages[0].out_path)] = 1000  # one district bigger than the limit: a shard of its own
-    assert [sorted({rel.split("/")[0] for rel in s}) for s in search.shards(pages, sizes, 400)] == \
+    assert [sorted({rel.split("/")[0] for rel in s}) for s in search.shard_pages(pages, sizes, 400)] == \
         [["a"], ["b", "c", "d", "e", "f"]]

@@ -26,13 +26,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sitegen.outputs.search import DECIMAL_POINT, NOT_INDEXED, normalise
+from sitegen.outputs.search import DECIMAL_POINT, HAN, NOT_INDEXED, folded
 
 from .search_queries import QUERIES
 from .site import SEED, build_site, html_files, launch, serve, url_of
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_TOKEN = re.compile(f"[{_HAN}]|[0-9a-z]+|[^\\s{_HAN}0-9a-z]")
+_TOKEN = re.compile(f"[{HAN}]|[0-9a-z]+|[^\\s{HAN}0-9a-z]")
 _DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 _BLOCKS = {"address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt", "figcaption",
            "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "main", "nav", "ol",
@@ -41,7 +40,7 @@ _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source"}
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(_DECIMAL.sub(DECIMAL_POINT, normalise(text)))
+    return _TOKEN.findall(_DECIMAL.sub(DECIMAL_POINT, folded(text)))
 
 
 def terms(query: str) -> list[str]:

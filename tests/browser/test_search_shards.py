@@ -1,6 +1,6 @@
 """A search index built in shards finds what one index finds (Chromium, the seed site).
 
-A big site's index is built a few districts at a time (sitegen/outputs/search.py,
+A big site's index is built a few districts at a time (sitegen/outputs/search/shards.py,
 SHARD_BYTES) and the search page merges the shards. Here the seed site is built
 with a limit so small that each district is a shard of its own, and every query
 of the search tests must bring up the same pages, tasks and filter counts as on
@@ -14,7 +14,7 @@ from unittest import mock
 
 import pytest
 
-from sitegen.outputs import search
+from sitegen.outputs.search import shards
 
 from .search_queries import QUERIES
 from .search_recall import found_pages
@@ -28,7 +28,7 @@ FILTERS = "async () => { const m = await import('/static/search.js'); return (aw
 
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory):
-    with mock.patch.object(search, "SHARD_BYTES", 1):  # each district its own shard
+    with mock.patch.object(shards, "SHARD_BYTES", 1):  # each district its own shard
         out = build_site(SEED, tmp_path_factory.mktemp("sharded") / "public")
     with serve(out) as url:
         yield out, url
