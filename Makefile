@@ -8,15 +8,36 @@ PORT ?= 8000
 FORMAT ?= text
 DRAFTS ?=
 
-.PHONY: setup serve build validate test system-deps screenshots bench bench-deps clean
+.PHONY: setup lock serve build validate test system-deps screenshots bench bench-deps clean
 
-$(STAMP): pyproject.toml
+# The venv holds exactly the versions of the dev lock (runtime and test dependencies, each file
+# checked against its hash), then sitegen itself, built with the lock's setuptools. pip is the
+# venv's own: it installs, it is not installed, and the hashes fix every byte it puts in place.
+# `pip check` stops a set-up whose lock no longer satisfies pyproject.toml (run `make lock`).
+$(STAMP): requirements-dev.lock pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## Refresh the lock files from pyproject.toml (from PyPI, with hashes, for every platform):
+## requirements.lock (what the site needs: Netlify installs it) and requirements-dev.lock (that
+## and the tests; `make setup` installs it). Versions already locked stay unless UPGRADE=1.
+## Both hold the build backend (pyproject's [build-system] requires), so no install fetches it unpinned.
+UV_VERSION := 0.13.10
+UPGRADE ?=
+LOCK_FLAGS = --no-config --universal --python-version 3.11 --generate-hashes --quiet \
+	--index-url https://pypi.org/simple --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+BUILD_REQUIRES = $(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')"
+lock:
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile $(LOCK_FLAGS) pyproject.toml - -o requirements.lock
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile $(LOCK_FLAGS) --extra test -c requirements.lock pyproject.toml - \
+	  -o requirements-dev.lock
 
 ## Build the seed site (drafts included) and serve it on http://127.0.0.1:$(PORT) (rebuilds on change)
 serve: $(STAMP)
