@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from sitegen.cli import main
 
@@ -45,13 +47,20 @@ def sitegen_calls(shell: str) -> list[list[str]]:
 # -- netlify.toml -------------------------------------------------------------------------------
 
 
+# What a clean clone installs before it builds: the runtime lock, hashes checked, then sitegen
+# alone, built by the lock's setuptools (no build isolation fetching an unpinned one).
+NETLIFY_INSTALL = ["python -m pip install --require-hashes -r requirements.lock",
+                   "python -m pip install --no-deps --no-build-isolation ."]
+
+
 def test_netlify_builds_with_the_documented_command_and_publishes_public():
     build = NETLIFY["build"]
     assert build["publish"] == "public"
     preview = NETLIFY["context"]["deploy-preview"]["command"]
     for command in (build["command"], preview):
         assert f"```sh\n{command}" in README or f"\n{command}\n" in README, f"README does not document {command!r}"
-        assert command.startswith("python -m pip install . && "), "a clean clone needs its dependencies installed"
+        steps = [s.strip() for s in command.split("&&")]
+        assert steps[:2] == NETLIFY_INSTALL, "a clean clone installs the runtime lock, then sitegen without deps"
         [call] = sitegen_calls(command)
         assert_sitegen_args_parse(call)
     assert sitegen_calls(build["command"]) == [["build"]]
@@ -64,6 +73,73 @@ def test_netlify_pins_a_python_the_project_supports():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     low = pyproject["project"]["requires-python"].removeprefix(">=")
     assert tuple(map(int, version.split("."))) >= tuple(map(int, low.split(".")))
+
+
+# -- lock files ---------------------------------------------------------------------------------
+
+
+def _lock(name: str) -> dict[str, tuple[Requirement, list[str]]]:
+    """A lock file's entries by normalised name: (the pinned requirement, its hashes)."""
+    text = (ROOT / name).read_text(encoding="utf-8").replace("\\\n", " ")
+    entries = {}
+    for line in map(str.strip, text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        spec, *hashes = line.split("--hash=")
+        req = Requirement(spec.strip())
+        entries[canonicalize_name(req.name)] = (req, [h.strip() for h in hashes])
+    return entries
+
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+RUNTIME, DEV = _lock("requirements.lock"), _lock("requirements-dev.lock")
+
+
+@pytest.mark.parametrize("name", ["requirements.lock", "requirements-dev.lock"])
+def test_every_locked_package_is_pinned_with_hashes(name):
+    for key, (req, hashes) in _lock(name).items():
+        [pin] = req.specifier
+        assert pin.operator == "==", f"{name}: {key} is not pinned"
+        assert hashes and all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes), f"{name}: {key} has no hash"
+
+
+def _assert_locked(wants: list[str], lock: dict, name: str) -> None:
+    for want in map(Requirement, wants):
+        key = canonicalize_name(want.name)
+        assert key in lock, f"{name} lacks {want} (run `make lock`)"
+        [pin] = lock[key][0].specifier
+        assert want.specifier.contains(pin.version, prereleases=True), f"{name}: {key}=={pin.version} is not {want}"
+
+
+def test_the_locks_satisfy_pyproject():
+    """A dependency added to pyproject.toml, or a range moved, without `make lock` fails here
+    (and `make setup`'s pip check fails the same way)."""
+    runtime = PYPROJECT["project"]["dependencies"] + PYPROJECT["build-system"]["requires"]
+    _assert_locked(runtime, RUNTIME, "requirements.lock")
+    _assert_locked(runtime + PYPROJECT["project"]["optional-dependencies"]["test"], DEV, "requirements-dev.lock")
+
+
+def test_the_tests_run_on_the_versions_the_site_is_built_with():
+    for key, (req, hashes) in RUNTIME.items():
+        assert key in DEV, f"requirements-dev.lock lacks {key}"
+        assert (str(DEV[key][0]), DEV[key][1]) == (str(req), hashes), f"{key} differs between the lock files"
+
+
+def test_one_python_for_the_locks_ci_and_netlify():
+    netlify = NETLIFY["build"]["environment"]["PYTHON_VERSION"]
+    [locked] = re.findall(r"--python-version (\S+)", (ROOT / "Makefile").read_text(encoding="utf-8"))
+    ci = {step["with"]["python-version"] for path in WORKFLOWS
+          for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values()
+          for step in job["steps"] if "setup-python" in step.get("uses", "")}
+    assert {netlify, locked} | ci == {netlify}
+
+
+def test_make_setup_installs_the_dev_lock_then_sitegen_alone():
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-B", "setup"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    pips = [line.split("pip ", 1)[1] for line in dry.splitlines() if "/pip " in line]
+    assert pips[0] == "install --quiet --require-hashes -r requirements-dev.lock"
+    assert pips[1] == "install --quiet --no-deps --no-build-isolation -e ."
 
 
 def test_netlify_serves_the_custom_404():
