@@ -402,14 +402,11 @@ def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch)
 def test_a_plan_shared_by_two_diffs_gives_each_what_it_gives_alone(tmp_path, monkeypatch):
     """A district's diffs are made year after year and share each plan's units and sides (the
     new plan of one is the old plan of the next): each must equal the same diff made on its own."""
-    import importlib.util
+    from synthetic import make_corpus
 
     import sitegen.diff as engine
 
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    corpus.make_corpus(8, tmp_path / "content", years=4)  # year-on-year edits of every kind
+    make_corpus(8, tmp_path / "content", years=4)  # year-on-year edits of every kind
     made = load_site(tmp_path / "content").site
     specs = [s for s in site_diffs(made) if s.kind == "district"]
     assert sum(a.new is b.old for a, b in zip(specs, specs[1:])) >= 4

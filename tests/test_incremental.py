@@ -3,20 +3,17 @@ what a full build makes, and exactly the pages that depend on the edit were rend
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pytest
+from synthetic import make_corpus
 
 from sitegen.build.pipeline import Builder, Project, _prepare, render_site
 from sitegen.content.load import parse_text
 from sitegen.content.validate import PlanCache, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
-make_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_corpus)
 
 # Two districts, two years each (district diffs), with editor comparisons across districts.
 DISTRICT = "hedong-01"
@@ -26,7 +23,7 @@ PLAN = f"plans/{DISTRICT}/2024.yaml"
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "content"
-    make_corpus.make_corpus(4, path, years=2)
+    make_corpus(4, path, years=2)
     return path
 
 

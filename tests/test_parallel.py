@@ -9,10 +9,10 @@ parallel path), written once for the module.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from synthetic import make_corpus
 
 from sitegen.build.pipeline import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
 from sitegen.common.diagnostics import ContentError
@@ -20,9 +20,6 @@ from sitegen.content import validate
 from sitegen.outputs.search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from make_corpus import make_corpus  # noqa: E402
 
 PLANS = 70
 

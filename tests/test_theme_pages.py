@@ -4,11 +4,11 @@ of districts, with no task text (the tasks are on the duty pages)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+from synthetic import make_corpus
 
 from sitegen.build.pipeline import Project, render_site
 from sitegen.content.validate import load_site
@@ -19,16 +19,13 @@ from sitegen.site.pages import build_pages
 from sitegen.site.pages.common import paragraphs, year_span
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
-make_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_corpus)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     # Three districts, two years each: a theme spans districts and years.
     path = tmp_path_factory.mktemp("corpus") / "content"
-    make_corpus.make_corpus(6, path, years=2)
+    make_corpus(6, path, years=2)
     return path
 
 
