@@ -38,16 +38,17 @@ from make_corpus import make_corpus  # noqa: E402
 from sitegen.build.write import spare_of
 
 
-def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in bytes, stdout) of one command in its own process."""
+def run(cmd: list[str], cwd: Path = ROOT, expect: int = 0) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in bytes, stdout) of one command in its own process, which must
+    end with the exit status given."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read().decode("utf-8", "replace")  # type: ignore[union-attr]
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{out}")
+    if proc.returncode != expect:
+        raise SystemExit(f"failed: {' '.join(cmd)} (exit status {proc.returncode})\n{out}")
     return took, usage.ru_maxrss * 1024, out
 
 
@@ -125,6 +126,25 @@ def hugo_site(public: Path, site: Path) -> int:
                                                              encoding="utf-8")
         n += 1
     return n
+
+
+def hostile(sitegen: list[str], work: Path) -> tuple[float, float]:
+    """Seconds `sitegen validate` takes on the tests' smallest valid content folder, and on the
+    same folder with the alias bomb of the hostile-input set (nine levels of nine aliases, a
+    billion strings if expanded): refused at its first anchor, it should take about as long."""
+    fixtures = ROOT / "tests" / "fixtures"
+    valid, bomb = work / "hostile-valid", work / "hostile-bomb"
+    for folder in (valid, bomb):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(fixtures / "valid" / "minimal", folder)
+    shutil.copytree(fixtures / "invalid" / "alias_bomb", bomb, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("expect.txt"))
+    validate = sitegen + ["validate", "--no-cache", "--format", "json", "--content"]
+    took_valid = run(validate + [str(valid)])[0]
+    took_bomb, _, out = run(validate + [str(bomb)], expect=1)
+    if '"yaml-anchor"' not in out:
+        raise SystemExit(f"the alias bomb was not refused as an anchor:\n{out}")
+    return took_valid, took_bomb
 
 
 def in_process(content: Path, work: Path) -> dict:
@@ -210,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     p_ns, _, _ = repeat(n, [sys.executable, "-c", PAGES_ONLY, str(content), str(pages_out)],
                         before=lambda: shutil.rmtree(pages_out, ignore_errors=True))
     extra = in_process(content, work)
+    small, bomb = hostile(sitegen, work)
     hugo = None
     if not args.no_hugo:
         if shutil.which("hugo") is None:
@@ -246,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         ("rebuild after one plan edited: pages (s)",
          f"{fmt(extra['rebuild'])} ({extra['rebuild_pages']} pages rendered; 3 edits)"),
         ("  then data files, feeds, SQLite (s)", fmt(extra['rebuild_data'])),
+        ("validate, alias bomb refused / a small valid folder (s)", f"{bomb:.2f} / {small:.2f}"),
     ]
     if hugo:
         rows += [(f"hugo {hugo[0]} pages, same text, into an empty folder (s)", fmt(hugo[1])),
