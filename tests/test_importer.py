@@ -22,13 +22,16 @@ from sitegen.content.model import Metric, Plan, Theme
 from sitegen.content.registry import Registry
 from sitegen.content.validate import load_site
 from sitegen.importer import draft_plan, parse
+from sitegen.importer.agencies import AgencyReport, parse_agencies
+from sitegen.importer.clauses import find_clauses
 from sitegen.importer.emit import plain_ok, scalar
-from sitegen.importer.suggest import AgencyReport, TargetRules, parse_agencies
-from sitegen.importer.text import find_clauses, mend
+from sitegen.importer.paragraphs import mend
+from sitegen.importer.targets import TargetRules
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SOURCES = CONTENT / "sources"
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 
 # (source, district, year, shape, floor). The floor is the share of the committed plan's
 # measure texts (whitespace removed, as a multiset) that the import must reproduce exactly.
@@ -191,7 +194,7 @@ def test_import_never_overwrites(tmp_path):
 
     second = _import(source, "wuqing", 2022, content=content)
     assert second.exit_code == 1
-    assert "error:" in second.output and str(target) in second.output and "already exists" in second.output
+    assert "错误" in second.output and str(target) in second.output and "已存在" in second.output
     assert target.read_bytes() == before
 
     out = tmp_path / "elsewhere.yaml"
@@ -204,12 +207,77 @@ def test_import_never_overwrites(tmp_path):
 def test_unknown_district_and_unreadable_text_fail_cleanly(tmp_path):
     content = _content_copy(tmp_path)
     result = _import(SOURCES / "003_d3cac09597f98001.txt", "wuqin", 2022, content=content)
-    assert result.exit_code == 1 and "unknown district 'wuqin'" in result.output and "wuqing" in result.output
-    empty = tmp_path / "empty.txt"
-    empty.write_text("\n\n", encoding="utf-8")
-    result = _import(empty, "wuqing", 2022, out=tmp_path / "x.yaml", content=content)
-    assert result.exit_code == 1 and "no title found" in result.output
-    assert not (tmp_path / "x.yaml").exists()
+    assert result.exit_code == 1 and "未知的区 'wuqin'" in result.output and "wuqing" in result.output
+    result = _import(SOURCES / "003_d3cac09597f98001.txt", "wuqing", 1066, content=content)
+    assert result.exit_code == 1 and "年份 1066 不合理" in result.output and "--year" in result.output
+
+
+def _docx_zip(path: Path, parts: dict[str, str]) -> None:
+    """A zip file named .docx holding `parts` (name -> text): what a damaged or renamed file looks like."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+
+
+def _docx_without_title(path: Path) -> None:
+    """A Word file whose plan table has no title above it."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("各单位：")
+    table = document.add_table(rows=2, cols=3)
+    for k, text in enumerate(["序号", "举措", "责任单位"]):
+        table.rows[0].cells[k].text = text
+    for k, text in enumerate(["1", "开展抽检。", "区市场监管局"]):
+        table.rows[1].cells[k].text = text
+    document.save(str(path))
+
+
+# Files that are no plan text, each with what the message must say: (name, how to make it, words).
+HOSTILE = [
+    ("empty.txt", lambda p: p.write_bytes(b""), ["文件是空的"]),
+    ("blank.txt", lambda p: p.write_bytes(b"\n  \n\t\n"), ["文件是空的"]),
+    ("binary.txt", lambda p: p.write_bytes("计划\n".encode() + b"\x00\x01\x02\xff" * 64), [":2:", "二进制"]),
+    ("latin.txt", lambda p: p.write_bytes("XX区2030年食品安全监督管理计划\n一、总则\n".encode()
+                                         + b"caf\xe9 \xff\xfe\xff\n"), [":3:", "UTF-8", "另存为"]),
+    ("utf16.txt", lambda p: p.write_text("XX区2030年食品安全监督管理计划\n", encoding="utf-16"), ["UTF-16"]),
+    ("scan.txt", lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\n"), ["PDF"]),
+    ("corrupt.docx", lambda p: p.write_bytes(b"this is not a zip file\n"), ["Word", "另存为"]),
+    ("truncated.docx", lambda p: p.write_bytes((FIXTURES / "hedong.docx.docx").read_bytes()[:3000]), ["Word"]),
+    ("renamed.docx", lambda p: _docx_zip(p, {"hello.txt": "not word"}), ["Word"]),
+    ("broken-xml.docx", lambda p: _docx_zip(p, {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                               '2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/word/document.xml" ContentType="application/vnd.openxml'
+                               'formats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                       '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                       'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                       '</Relationships>',
+        "word/document.xml": "<w:document><w:body><w:p>",
+    }), ["Word"]),
+    ("no-title.txt", lambda p: p.write_text("一、总则\n（一）加强领导。落实责任。（责任单位：区食安办）\n",
+                                            encoding="utf-8"), ["没有找到计划的标题", "补上标题"]),
+    ("no-parts.txt", lambda p: p.write_text("说明\nXX区2030年食品安全监督管理计划\n为加强监管，制定本计划。\n",
+                                            encoding="utf-8"), [":2:", "没有找到计划的正文结构"]),
+    ("no-title.docx", _docx_without_title, ["表头行之上没有找到计划的标题"]),
+]
+
+
+@pytest.mark.parametrize("name, make, words", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_files_give_a_chinese_message_and_no_traceback(tmp_path, name, make, words):
+    source = tmp_path / name
+    make(source)
+    out = tmp_path / "draft.yaml"
+    result = _import(source, "hedong", 2030, out=out)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output  # no traceback
+    message = result.output.strip()
+    assert message.startswith("错误：") and str(source) in message, message
+    assert "请" in message and all(w in message for w in words), message  # says what to do
+    assert "Traceback" not in message and not re.search(r"\b(?:error|cannot|found|not)\b", message), message
+    assert not out.exists()
 
 
 PLAN = """XX区2030年食品安全监督管理计划

@@ -29,9 +29,10 @@ from sitegen.content.load import load_file, parse_text
 from sitegen.content.model import AgencyKind, Plan
 from sitegen.content.registry import Registry
 from sitegen.importer import docx, draft_plan, parse
-from sitegen.importer.suggest import AgencyReport, parse_agencies
-from sitegen.importer.table import column_role, read_columns
-from sitegen.importer.text import PAGE_NUMBER_RE, find_clauses, strip_furniture
+from sitegen.importer.agencies import AgencyReport, parse_agencies
+from sitegen.importer.clauses import find_clauses
+from sitegen.importer.cleanup import PAGE_NUMBER_RE, strip_furniture
+from sitegen.importer.columns import column_role, read_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -382,7 +383,7 @@ def test_a_table_whose_columns_are_not_recognised_is_reported(tmp_path):
         .replace("\t序号", "\t号")
     source.write_text(text, encoding="utf-8")
     result = _run(source, tmp_path / "d.yaml")
-    assert result.exit_code == 1 and "no header row naming its columns" in result.output
+    assert result.exit_code == 1 and "没有找到写明各列名称的表头行" in result.output
     assert "号 / 类目 / 说明 / 甲 / 配合单位 / 完成情况" in result.output
     source.write_text(text.replace("分工表\n", "分工表\n一、重点工作\n"), encoding="utf-8")  # prose it can read
     result = _run(source, tmp_path / "d.yaml")
@@ -455,13 +456,13 @@ def test_a_file_that_is_not_a_word_file_fails_cleanly(tmp_path):
     fake = tmp_path / "plan.docx"
     fake.write_text("not a word file", encoding="utf-8")
     result = _run(fake, tmp_path / "d.yaml")
-    assert result.exit_code == 1 and "error:" in result.output and "Word (.docx)" in result.output
+    assert result.exit_code == 1 and "错误：" in result.output and "无法作为 Word 文件（.docx）读取" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "d.yaml").exists()
 
 
 @pytest.mark.parametrize(("name", "data", "says"), [
-    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4, "save it as Word (.docx)"),
-    ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is a PDF: extract its text first"),  # decodes as GB18030
+    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4, "另存为 .docx"),
+    ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "这是 PDF 文件；请先把其中的文字提取为 .txt"),  # decodes as GB18030
 ])
 def test_a_doc_or_pdf_is_refused_with_what_to_do(tmp_path, name, data, says):
     source = tmp_path / name

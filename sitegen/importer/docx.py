@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.importer.text import Draft
+from sitegen.importer.cleanup import normalise
+from sitegen.importer.columns import names_plan_columns
+from sitegen.importer.draft import Draft
+from sitegen.importer.table import build_table
 
 
 class DocxError(Exception):
@@ -39,13 +42,13 @@ def read(path: Path) -> Document:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError:  # pragma: no cover - a dependency of the project
-        raise DocxError("python-docx is not installed: run `make setup`") from None
+        raise DocxError("没有安装 python-docx，无法读取 Word 文件：请运行 `make setup`") from None
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise DocxError(f"{path} cannot be read as a Word (.docx) file: {e}") from None
-    except Exception as e:  # zipfile.BadZipFile, lxml errors: a damaged or renamed file
-        raise DocxError(f"{path} cannot be read as a Word (.docx) file ({type(e).__name__})") from None
+    except (PackageNotFoundError, KeyError, ValueError, OSError):
+        raise DocxError(_unreadable(path)) from None
+    except Exception:  # zipfile.BadZipFile, lxml errors: a damaged or renamed file
+        raise DocxError(_unreadable(path)) from None
     blocks: list[str | Grid] = []
     numbers = _Numbering(document)
     for block in document.iter_inner_content():
@@ -54,6 +57,11 @@ def read(path: Path) -> Document:
         else:
             blocks.append(numbers.marker(block) + block.text)
     return Document(blocks)
+
+
+def _unreadable(path: Path) -> str:
+    return (f"{path}: 无法作为 Word 文件（.docx）读取：文件可能已损坏，或是改了扩展名的其他文件；"
+            "请用 Word 打开它并另存为 .docx，再导入")
 
 
 # --- Word's own numbering ------------------------------------------------------------------------
@@ -195,9 +203,6 @@ def source_text(path: Path) -> str:
 
 def parse_docx(doc: Document) -> Draft | None:
     """The draft of a Word file whose plan is a table; None when it has no such table (read it as prose)."""
-    from sitegen.importer.table import build_table
-    from sitegen.importer.text import normalise
-
     at = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Grid) and b.rows and _is_plan_table(b)), None)
     if at is None:
         return None
@@ -216,7 +221,4 @@ def parse_docx(doc: Document) -> Draft | None:
 
 
 def _is_plan_table(grid: Grid) -> bool:
-    from sitegen.importer.table import column_role
-
-    roles = {column_role(c) for c in grid.rows[0]}
-    return len(grid.rows[0]) >= 3 and bool(roles & {"text", "task"}) and bool(roles & {"number", "lead"})
+    return names_plan_columns(grid.rows[0])

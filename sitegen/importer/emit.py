@@ -1,4 +1,4 @@
-"""`sitegen import`, writing: ids, and the draft written as YAML by hand.
+"""The draft written as YAML by hand, with the `# review:` remarks an editor needs.
 
 A YAML library would drop the `# review:` comments an editor needs, so the
 draft is written by this small emitter: block mappings and lists, `|-`
@@ -10,13 +10,11 @@ importer checks that before anything is written.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 
 import yaml
 
-from sitegen.importer.text import Draft, SectionDraft, TargetDraft
+from sitegen.importer.draft import Draft, MeasureDraft, SectionDraft, TargetDraft
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -25,61 +23,6 @@ except ImportError:  # pragma: no cover
 
 REVIEW_SUGGESTED = "# review: suggested"
 BLOCK_OVER = 60  # characters: longer text is written as a `|-` block, like the hand-written plans
-
-# --- ids ---------------------------------------------------------------------------------
-
-
-class Ids:
-    """Short, stable, content-derived ids: `m-` + the first 6 hex digits of sha1 of the text.
-
-    Two different texts whose hashes share the first digits get more digits.
-    The same text written twice (one task given to several agencies) is told
-    apart by hashing what differs too (the responsibility, then the section);
-    only a text repeated with all of that the same gets a counter.
-    """
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-        self.digests: set[tuple[str, str]] = set()
-
-    def make(self, prefix: str, *keys: str) -> str:
-        for n in range(1, len(keys) + 1):
-            digest = hashlib.sha1("\x00".join(keys[:n]).encode("utf-8")).hexdigest()
-            if (prefix, digest) in self.digests:
-                continue  # the same text again: hash it with its context
-            for length in range(6, 13):
-                candidate = f"{prefix}-{digest[:length]}"
-                if candidate not in self.used:
-                    self.used.add(candidate)
-                    self.digests.add((prefix, digest))
-                    return candidate
-        base = f"{prefix}-{hashlib.sha1(chr(0).join(keys).encode('utf-8')).hexdigest()[:6]}"
-        k = 2
-        while f"{base}-{k}" in self.used:
-            k += 1
-        self.used.add(f"{base}-{k}")
-        return f"{base}-{k}"
-
-
-def assign_ids(draft: Draft) -> None:
-    ids = Ids()
-
-    def walk(sections: list[SectionDraft], trail: str) -> None:
-        for s in sections:
-            first = s.measures[0].text if s.measures else s.goals[0].text if s.goals else s.text or ""
-            if not first and s.items:
-                inner = s.items[0]
-                first = inner.title or (inner.measures[0].text if inner.measures else "")
-            here = f"{trail}/{s.number or ''}{s.title or ''}"
-            s.id = ids.make("s", f"section {s.title or first}", s.number or "", first, trail)
-            for g in s.goals:
-                g.id = ids.make("g", g.text, g.number or "", here)
-            for m in s.measures:
-                m.id = ids.make("m", m.text, m.responsibility or "", m.supporting or "", here, m.number or "")
-            walk(s.items, here)
-
-    walk(draft.parts, "")
-
 
 # --- scalars ----------------------------------------------------------------------------------
 
@@ -205,35 +148,39 @@ def _sections(w: Writer, sections: list[SectionDraft], indent: int) -> None:
         if s.measures:  # before items: the page shows a section's own measures first, as the plan prints them
             w.key(ind, "measures")
             for m in s.measures:
-                for remark in m.review:
-                    w.comment(ind + 2, f"review: {remark}")
-                w.key(ind + 2, "id", m.id, dash=True)
-                mi = ind + 4
-                if m.number:
-                    w.key(mi, "number", scalar(m.number))
-                if m.label:
-                    w.text(mi, "label", m.label)
-                w.text(mi, "text", m.text)
-                if m.task_type:
-                    w.key(mi, "task_type", scalar(m.task_type))
-                if m.responsibility:
-                    w.text(mi, "responsibility", m.responsibility)
-                if m.supporting:
-                    w.text(mi, "supporting", m.supporting)
-                if m.agencies:
-                    w.key(mi, "agencies")
-                    for a in m.agencies:
-                        line = f"{{name: {scalar(a.name, flow=True)}, role: {scalar(a.role, flow=True)}}}"
-                        w.lines.append(" " * (mi + 2) + "- " + line + (f"  # {a.comment}" if a.comment else ""))
-                else:
-                    w.key(mi, "no_agency", "true", comment="# review: no agency named")
-                w.key(mi, "themes", flow_list(m.themes), comment=REVIEW_SUGGESTED)
-                _targets(w, m.targets, mi)
-                if m.note:
-                    w.text(mi, "note", m.note)
+                _measure(w, m, ind + 2)
         if s.items:
             w.key(ind, "items")
             _sections(w, s.items, ind + 2)
+
+
+def _measure(w: Writer, m: MeasureDraft, indent: int) -> None:
+    for remark in m.review:
+        w.comment(indent, f"review: {remark}")
+    w.key(indent, "id", m.id, dash=True)
+    mi = indent + 2
+    if m.number:
+        w.key(mi, "number", scalar(m.number))
+    if m.label:
+        w.text(mi, "label", m.label)
+    w.text(mi, "text", m.text)
+    if m.task_type:
+        w.key(mi, "task_type", scalar(m.task_type))
+    if m.responsibility:
+        w.text(mi, "responsibility", m.responsibility)
+    if m.supporting:
+        w.text(mi, "supporting", m.supporting)
+    if m.agencies:
+        w.key(mi, "agencies")
+        for a in m.agencies:
+            line = f"{{name: {scalar(a.name, flow=True)}, role: {scalar(a.role, flow=True)}}}"
+            w.lines.append(" " * (mi + 2) + "- " + line + (f"  # {a.comment}" if a.comment else ""))
+    else:
+        w.key(mi, "no_agency", "true", comment="# review: no agency named")
+    w.key(mi, "themes", flow_list(m.themes), comment=REVIEW_SUGGESTED)
+    _targets(w, m.targets, mi)
+    if m.note:
+        w.text(mi, "note", m.note)
 
 
 def _targets(w: Writer, targets: list[TargetDraft], indent: int) -> None:
@@ -251,6 +198,3 @@ def _targets(w: Writer, targets: list[TargetDraft], indent: int) -> None:
             w.key(ti, "qualifier", scalar(t.qualifier))
         w.text(ti, "words", t.words)
 
-
-def is_id(value: str) -> bool:
-    return bool(re.fullmatch(r"[msg]-[0-9a-f]{6,12}(?:-\d+)?", value))
