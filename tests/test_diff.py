@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from sitegen.cli import main
 from sitegen.content.validate import load_plan, load_site
-from sitegen.diff import diff_plans, site_diffs, to_json, to_text
+from sitegen.diff import Differ, diff_plans, site_diffs, to_json, to_text
 from sitegen.diff.model import PlanDiff
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -395,25 +395,21 @@ def test_diffs_are_made_when_asked_and_their_summaries_outlive_them(monkeypatch)
 
     parent = derive_module.derive(seeds)
     parent.diff_cache.add_summaries(sent)
-    monkeypatch.setattr(derive_module, "diff_plans", lambda *a: pytest.fail("diffed again"))
+    monkeypatch.setattr(derive_module, "Differ", lambda *a: pytest.fail("diffed again"))
     assert parent.diff_summary(spec) == diff.summary
 
 
-def test_a_plan_shared_by_two_diffs_gives_each_what_it_gives_alone(tmp_path, monkeypatch):
+def test_a_plan_shared_by_two_diffs_gives_each_what_it_gives_alone(tmp_path):
     """A district's diffs are made year after year and share each plan's units and sides (the
     new plan of one is the old plan of the next): each must equal the same diff made on its own."""
     from synthetic import make_corpus
-
-    import sitegen.diff as engine
 
     make_corpus(8, tmp_path / "content", years=4)  # year-on-year edits of every kind
     made = load_site(tmp_path / "content").site
     specs = [s for s in site_diffs(made) if s.kind == "district"]
     assert sum(a.new is b.old for a, b in zip(specs, specs[1:])) >= 4
-    in_a_row = [to_json(diff_plans(s.old, s.new, made)) for s in specs]
-    alone = []
-    for s in specs:
-        monkeypatch.setattr(engine, "_last", None)  # a fresh context: nothing kept from the last diff
-        alone.append(to_json(diff_plans(s.old, s.new, made)))
+    differ = Differ(made)
+    in_a_row = [to_json(differ.diff(s.old, s.new)) for s in specs]
+    alone = [to_json(diff_plans(s.old, s.new, made)) for s in specs]  # a Differ each: nothing kept
     assert in_a_row == alone
     assert any(c["status"] != "unchanged" for d in in_a_row for c in d["measures"])

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from sitegen.content.registry import Registry
-from sitegen.diff import DiffSpec, PlanDiff, diff_plans, site_diffs
+from sitegen.diff import Differ, DiffSpec, PlanDiff, site_diffs
 
 ROLE_CLASSES = ("lead", "shared", "support")
 # What a page or data file depends on, as content files relative to content/ (a rebuild
@@ -123,6 +123,7 @@ class DiffCache:
         self.parts: dict[int, tuple[Plan, _PlanParts]] = {}
         self.fresh: list[tuple[int, int]] = []  # pairs diffed since the last drain
         self.pairs: dict[tuple[int, int], tuple[Plan, Plan]] = {}  # the site's pairs, by their ids
+        self.differ: Differ | None = None  # the site's, made at its first diff
 
     def check(self, site: Site) -> None:
         registries = (site.agencies, site.metrics, site.themes, site.districts)
@@ -138,7 +139,9 @@ class DiffCache:
         hit = self.entries.get(key)
         if hit is not None and hit[0] is old and hit[1] is new:
             return hit[2]
-        diff = diff_plans(old, new, self.site)  # type: ignore[arg-type]
+        if self.differ is None or self.differ.site is not self.site:
+            self.differ = Differ(self.site)  # type: ignore[arg-type]
+        diff = self.differ.diff(old, new)
         self.entries[key] = (old, new, diff)
         self.summaries[key] = (old, new, diff.summary)
         self.fresh.append(key)
