@@ -151,13 +151,14 @@ def in_process(content: Path, work: Path) -> dict:
     """Diff time per plan pair, and a rebuild after one plan's text is edited (sitegen serve's path)."""
     from sitegen.build.pipeline import Builder, Project
     from sitegen.content.validate import load_site
-    from sitegen.diff import diff_plans, site_diffs
+    from sitegen.diff import Differ, site_diffs
 
     site = load_site(content).site
     specs = site_diffs(site)
     started = time.perf_counter()
+    differ = Differ(site)  # as the build diffs: one for the site, the district's diffs in a row
     for spec in specs:
-        diff_plans(spec.old, spec.new, site)
+        differ.diff(spec.old, spec.new)
     per_pair = (time.perf_counter() - started) / max(1, len(specs))
 
     out = work / "public-rebuild"
