@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, LCSseq
 
-from sitegen.content.model import Goal, Measure, Plan, Section, squash
+from sitegen.content.model import Goal, Measure, Plan, Section
+from sitegen.content.text import without_spaces as squash
 
 # Similarity (Indel: 2·LCS / (len a + len b)) above which two texts are one measure reworded.
 THRESHOLD = 0.5
@@ -87,29 +88,46 @@ def match_units(old: list[Unit], new: list[Unit], same_district: bool) -> Matchi
     old_free = set(range(len(old)))
     new_free = set(range(len(new)))
     links: list[Link] = []
+    if same_district:  # 1 and 2: an editor's `was:`, then the same id
+        _by_was(old, new, links, old_free, new_free)
+        _by_id(old, new, links, old_free, new_free)
+    _by_text(old, new, links, old_free, new_free)
+    # 4. Leftovers that are pieces of a matched (or unmatched) measure: splits and merges.
+    _pieces(old, new, links, old_free, new_free, split=True)
+    _pieces(old, new, links, old_free, new_free, split=False)
 
-    # 1. `was:` — an editor's explicit link, which may make a split or a merge. It is read both
-    # ways, so a diff from the newer plan back to the older one pairs the same measures.
-    if same_district:
-        old_by_id = {u.id: i for i, u in enumerate(old)}
-        new_by_id_all = {u.id: j for j, u in enumerate(new)}
-        edges = {(old_by_id[w], j) for j, u in enumerate(new) for w in u.obj.was if w in old_by_id}
-        edges |= {(i, new_by_id_all[w]) for i, u in enumerate(old) for w in u.obj.was if w in new_by_id_all}
-        for group_old, group_new in _components(sorted(edges)):
-            links.append(Link(sorted(group_old), sorted(group_new), "was"))
-            old_free -= group_old
-            new_free -= group_new
+    for link in links:
+        link.similarity = Indel.normalized_similarity(_joined(old, link.old), _joined(new, link.new))
+    links.sort(key=lambda lk: (new[lk.new[0]].position, old[lk.old[0]].position))
+    return Matching(links, sorted(old_free), sorted(new_free))
 
-        # 2. The same id: `sitegen new` keeps ids, so next year's plan lines up.
-        new_by_id = {new[j].id: j for j in new_free}
-        for i in sorted(old_free):
-            j = new_by_id.get(old[i].id)
-            if j is not None and j in new_free:
-                links.append(Link([i], [j], "id"))
-                old_free.discard(i)
-                new_free.discard(j)
 
-    # 3. Text similarity, best pairs first; ties go to the pair closest in position.
+def _by_was(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[int], new_free: set[int]) -> None:
+    """1. `was:`: an editor's explicit link, which may make a split or a merge. It is read both
+    ways, so a diff from the newer plan back to the older one pairs the same measures."""
+    old_by_id = {u.id: i for i, u in enumerate(old)}
+    new_by_id = {u.id: j for j, u in enumerate(new)}
+    edges = {(old_by_id[w], j) for j, u in enumerate(new) for w in u.obj.was if w in old_by_id}
+    edges |= {(i, new_by_id[w]) for i, u in enumerate(old) for w in u.obj.was if w in new_by_id}
+    for group_old, group_new in _components(sorted(edges)):
+        links.append(Link(sorted(group_old), sorted(group_new), "was"))
+        old_free -= group_old
+        new_free -= group_new
+
+
+def _by_id(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[int], new_free: set[int]) -> None:
+    """2. The same id: `sitegen new` keeps ids, so next year's plan lines up."""
+    new_by_id = {new[j].id: j for j in new_free}
+    for i in sorted(old_free):
+        j = new_by_id.get(old[i].id)
+        if j is not None and j in new_free:
+            links.append(Link([i], [j], "id"))
+            old_free.discard(i)
+            new_free.discard(j)
+
+
+def _by_text(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[int], new_free: set[int]) -> None:
+    """3. Text similarity, best pairs first; ties go to the pair closest in position."""
     candidates: list[tuple[float, int, int, int]] = []
     new_list = sorted(new_free)
     choices = [new[j].norm for j in new_list]
@@ -125,15 +143,6 @@ def match_units(old: list[Unit], new: list[Unit], same_district: bool) -> Matchi
             links.append(Link([i], [j], "text", -negscore))
             old_free.discard(i)
             new_free.discard(j)
-
-    # 4. Leftovers that are pieces of a matched (or unmatched) measure: splits and merges.
-    _pieces(old, new, links, old_free, new_free, split=True)
-    _pieces(old, new, links, old_free, new_free, split=False)
-
-    for link in links:
-        link.similarity = Indel.normalized_similarity(_joined(old, link.old), _joined(new, link.new))
-    links.sort(key=lambda lk: (new[lk.new[0]].position, old[lk.old[0]].position))
-    return Matching(links, sorted(old_free), sorted(new_free))
 
 
 def _joined(us: list[Unit], idx: list[int]) -> str:
@@ -160,39 +169,13 @@ def _pieces(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[i
     whole_side, piece_side = (old, new) if split else (new, old)
     piece_free = new_free if split else old_free
     whole_free = old_free if split else new_free
-    partner: dict[int, Link] = {}
-    for link in links:
-        wholes, pieces = (link.old, link.new) if split else (link.new, link.old)
-        if len(wholes) == 1 and len(pieces) == 1:
-            partner[wholes[0]] = link
-    found: dict[int, list[int]] = {}
+    partner = _partners(links, split)
     wholes = [w for w in range(len(whole_side)) if w in partner or w in whole_free]  # not yet split or merged
-    choices = [whole_side[w].norm for w in wholes]
-    for p in sorted(piece_free):
-        piece = piece_side[p].norm
-        if len(piece) < MIN_PIECE or not choices:
-            continue
-        # The most of the piece's characters, in order, inside one whole; the first such on a tie.
-        hits = process.extract(piece, choices, scorer=LCSseq.similarity, limit=None,
-                               score_cutoff=math.ceil(CONTAINED * len(piece)))
-        if hits:
-            best = max(hits, key=lambda h: (h[1], -h[2]))
-            found.setdefault(wholes[best[2]], []).append(p)
+    found = _inside(piece_side, sorted(piece_free), wholes, [whole_side[w].norm for w in wholes])
     for w, extra in found.items():
         link = partner.get(w)
-        pieces = sorted(extra + ((link.new if split else link.old) if link else []),
-                        key=lambda k: piece_side[k].position)
-        if len(pieces) < 2:
-            continue
-        whole = whole_side[w].norm
-        joined = "".join(piece_side[k].norm for k in pieces)
-        before = link.similarity if link else 0.0
-        if link and link.how != "text":
-            before = Indel.normalized_similarity(whole, "".join(piece_side[k].norm for k in
-                                                               (link.new if split else link.old)))
-        after = Indel.normalized_similarity(whole, joined)
-        # Joined pieces must read as the whole, and better than the partner alone did.
-        if after < THRESHOLD or after < before + 0.05:
+        pieces = _joined_pieces(whole_side[w].norm, piece_side, extra, link, split)
+        if pieces is None:
             continue
         if link:
             links.remove(link)
@@ -200,6 +183,49 @@ def _pieces(old: list[Unit], new: list[Unit], links: list[Link], old_free: set[i
         links.append(Link([w], pieces, how) if split else Link(pieces, [w], how))
         whole_free.discard(w)
         piece_free.difference_update(pieces)
+
+
+def _partners(links: list[Link], split: bool) -> dict[int, Link]:
+    """Each whole (an old unit for splits, a new one for merges) in a one-to-one link, with its link."""
+    partner: dict[int, Link] = {}
+    for link in links:
+        wholes, pieces = (link.old, link.new) if split else (link.new, link.old)
+        if len(wholes) == 1 and len(pieces) == 1:
+            partner[wholes[0]] = link
+    return partner
+
+
+def _inside(piece_side: list[Unit], free: list[int], wholes: list[int], choices: list[str]) -> dict[int, list[int]]:
+    """Whole -> the free pieces found inside it (the most of a piece's characters, in order,
+    inside one whole; the first such on a tie)."""
+    found: dict[int, list[int]] = {}
+    for p in free:
+        piece = piece_side[p].norm
+        if len(piece) < MIN_PIECE or not choices:
+            continue
+        hits = process.extract(piece, choices, scorer=LCSseq.similarity, limit=None,
+                               score_cutoff=math.ceil(CONTAINED * len(piece)))
+        if hits:
+            best = max(hits, key=lambda h: (h[1], -h[2]))
+            found.setdefault(wholes[best[2]], []).append(p)
+    return found
+
+
+def _joined_pieces(whole: str, piece_side: list[Unit], extra: list[int], link: Link | None,
+                   split: bool) -> list[int] | None:
+    """The pieces found inside a whole, with its partner's, in order, if joined they read as the
+    whole, and better than the partner alone did; else None."""
+    partner_pieces = (link.new if split else link.old) if link else []
+    pieces = sorted(extra + partner_pieces, key=lambda k: piece_side[k].position)
+    if len(pieces) < 2:
+        return None
+    before = link.similarity if link else 0.0
+    if link and link.how != "text":
+        before = Indel.normalized_similarity(whole, "".join(piece_side[k].norm for k in partner_pieces))
+    after = Indel.normalized_similarity(whole, "".join(piece_side[k].norm for k in pieces))
+    if after < THRESHOLD or after < before + 0.05:
+        return None
+    return pieces
 
 
 # --- sections ---------------------------------------------------------------------
@@ -229,27 +255,37 @@ def match_sections(old: Plan, new: Plan, same_district: bool) -> dict[int, Secti
                 taken.add(j)
 
     # Tiers, each best-first: the same title; then the same id (one district); then a similar title.
-    by_title: dict[str, list[int]] = {}
-    for j, k in enumerate(nkeys):
-        if k:
-            by_title.setdefault(k, []).append(j)
-    take([(abs(i - j), i + j, i, j) for i, k in enumerate(okeys) if k for j in by_title.get(k, ())])
+    take(_same_titles(okeys, nkeys))
     if same_district:
         by_id = {n.id: j for j, n in enumerate(news) if n.id}
         take([(abs(i - by_id[o.id]), i + by_id[o.id], i, by_id[o.id]) for i, o in enumerate(olds)
               if o.id in by_id and id(o) not in out and by_id[o.id] not in taken])
-    free_new = [j for j in range(len(news)) if j not in taken and nkeys[j]]
+    take(_similar_titles([i for i, o in enumerate(olds) if id(o) not in out], okeys,
+                         [j for j in range(len(news)) if j not in taken], nkeys))
+    return out
+
+
+def _same_titles(okeys: list[str], nkeys: list[str]) -> list[tuple]:
+    by_title: dict[str, list[int]] = {}
+    for j, k in enumerate(nkeys):
+        if k:
+            by_title.setdefault(k, []).append(j)
+    return [(abs(i - j), i + j, i, j) for i, k in enumerate(okeys) if k for j in by_title.get(k, ())]
+
+
+def _similar_titles(olds: list[int], okeys: list[str], news: list[int], nkeys: list[str]) -> list[tuple]:
+    """Candidate pairs of the sections still free (by index) whose titles are alike, best first."""
+    free_new = [j for j in news if nkeys[j]]
     choices = [nkeys[j] for j in free_new]
     cands = []
-    for i, o in enumerate(olds):
-        if id(o) in out or not okeys[i] or not choices:
+    for i in olds:
+        if not okeys[i] or not choices:
             continue
         for _, score, k in process.extract(okeys[i], choices, scorer=Indel.normalized_similarity,
                                            score_cutoff=TITLE_THRESHOLD, limit=None):
             j = free_new[k]
             cands.append((-score, abs(i - j), i + j, i, j))
-    take(cands)
-    return out
+    return cands
 
 
 def vote_sections(mapping: dict[int, Section], pairs: list[tuple[Unit, Unit]]) -> None:
