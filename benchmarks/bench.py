@@ -150,7 +150,7 @@ def hostile(sitegen: list[str], work: Path) -> tuple[float, float]:
 def in_process(content: Path, work: Path) -> dict:
     """Diff time per plan pair, and a rebuild after one plan's text is edited (sitegen serve's path)."""
     from sitegen.build.pipeline import Builder, Project
-    from sitegen.content.validate import load_site
+    from sitegen.content import load_site
     from sitegen.diff import Differ, site_diffs
 
     site = load_site(content).site

@@ -30,8 +30,8 @@ CACHE_DIR = ".sitegen-cache"  # in the project folder; git ignores it
 
 
 def _plan_cache(project: Project, fresh: bool):
-    """The checked-plan cache for this content folder (see validate.PlanCache), and its file."""
-    from sitegen.content.validate import PlanCache
+    """The checked-plan cache for this content folder (see sitegen.content.PlanCache), and its file."""
+    from sitegen.content import PlanCache
 
     key = hashlib.blake2b(str(project.content.resolve()).encode(), digest_size=6).hexdigest()
     path = _root() / CACHE_DIR / f"plans-{key}.pickle"
@@ -90,7 +90,7 @@ def main() -> None:
 @cache_option
 def validate(content: Path | None, fmt: str, no_cache: bool) -> None:
     """Check all content; print every problem as file:line:col."""
-    from sitegen.content.validate import check_site
+    from sitegen.content import check_site
 
     project = Project.at(_root(), content)
     cache, cache_path = _plan_cache(project, no_cache)
@@ -238,7 +238,7 @@ def import_cmd(file: Path, district: str, year: int, out: Path | None, strict: b
               help="a summary for the terminal, or JSON (docs/diff-format.md)")
 def diff_cmd(old: Path, new: Path, content: Path | None, fmt: str) -> None:
     """Show what changed from plan OLD to plan NEW (registries from --content)."""
-    from sitegen.content.validate import load_plan, load_site
+    from sitegen.content import load_plan, load_site
     from sitegen.diff import diff_plans, to_json, to_text
 
     project = Project.at(_root(), content)

@@ -43,7 +43,7 @@ def test_build_writes_a_page_per_plan_with_an_anchor_per_measure(content, tmp_pa
 def test_every_measure_id_is_an_anchor_on_its_plan_page(content, tmp_path):
     out = tmp_path / "public"
     build(Project(content, out, ROOT / "templates", ROOT / "static"), drafts=True)  # drafts too
-    from sitegen.content.validate import load_site
+    from sitegen.content import load_site
 
     for plan in load_site(content).site.plans:
         page = (out / "plans" / plan.district / str(plan.year) / "index.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 from sitegen.content.faithful import check, source_name
 from sitegen.content.load import load_file
 from sitegen.content.registry import Registry
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -17,7 +17,7 @@ import pytest
 
 from sitegen.build.pipeline import Project, render_site
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Target
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 from sitegen.outputs.data import MEASURE_COLUMNS, SCHEMA_VERSION, TARGET_COLUMNS, ordered_plans
 from sitegen.site import urls
 from sitegen.site.derive import derive

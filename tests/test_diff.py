@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.content.validate import load_plan, load_site
+from sitegen.content import load_plan, load_site
 from sitegen.diff import Differ, diff_plans, site_diffs, to_json, to_text
 from sitegen.diff.model import PlanDiff
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build.pipeline import Project, render_site
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 from sitegen.outputs.feeds import plan_updated
 from sitegen.site import urls
 from sitegen.site.derive import derive

@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from pydantic import TypeAdapter
 
 from sitegen.cli import main
-from sitegen.content.faithful import coverage, read_source
+from sitegen.content.faithful import coverage
+from sitegen.content.sources import read_source
 from sitegen.content.load import load_file, parse_text
 from sitegen.content.model import AgencyKind, Plan
 from sitegen.content.registry import Registry

@@ -11,7 +11,7 @@ from synthetic import make_corpus
 
 from sitegen.build.pipeline import Builder, Project, _prepare, render_site
 from sitegen.content.load import parse_text
-from sitegen.content.validate import PlanCache, load_site
+from sitegen.content import PlanCache, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import next_year
 
 from sitegen.cli import main
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 
 
 def test_new_plan_keeps_ids_sets_draft_and_validates(content):

@@ -16,7 +16,7 @@ from synthetic import make_corpus
 
 from sitegen.build.pipeline import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
 from sitegen.common.diagnostics import ContentError
-from sitegen.content import validate
+import sitegen.content.site as validate
 from sitegen.outputs.search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent

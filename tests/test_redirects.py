@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build.pipeline import Project, render_site
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 from sitegen.site import urls
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 
 from sitegen.content.model import AgencyKind
 from sitegen.content.registry import Registry
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

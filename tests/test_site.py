@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sitegen.build.pipeline import Project, render_site
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 from sitegen.site import urls
 from sitegen.site.derive import derive
 

@@ -11,7 +11,7 @@ import pytest
 from synthetic import make_corpus
 
 from sitegen.build.pipeline import Project, render_site
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 from sitegen.outputs.search import page_facts
 from sitegen.site import urls
 from sitegen.site.derive import derive

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -33,7 +32,7 @@ from sitegen.cli import main
 from sitegen.common.diagnostics import ContentError, Diagnostic
 from sitegen.content.load import MAX_BYTES
 from sitegen.content.model import AgencyKind, District, Metric, Plan, Theme
-from sitegen.content.validate import load_site
+from sitegen.content import load_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid" / "minimal"
@@ -220,13 +219,14 @@ def test_valid_overlays_are_loaded_as_written(tmp_path: Path) -> None:
 # -- fail fast, formats, usage ----------------------------------------------------------------------
 
 
-def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
+def test_alias_bomb_is_refused_at_its_first_anchor(tmp_path: Path) -> None:
+    """Refused where its first anchor is written, before any alias could be expanded
+    (how long that takes is the benchmark's to report, not a test's)."""
     content = make_content(read_case("alias_bomb"), tmp_path)
-    started = time.perf_counter()
     result = run("validate", "--content", str(content), "--format", "json")
-    took = time.perf_counter() - started
     assert_clean_exit(result, 1)
-    assert took < 1.0, f"the alias bomb took {took:.2f}s: it was expanded instead of refused"
+    [d] = json.loads(result.stdout)
+    assert (d["line"], d["code"]) == (2, "yaml-anchor") and d["path"].endswith("plans/alpha/2024.yaml")
 
 
 def test_github_format(tmp_path: Path) -> None:
@@ -393,7 +393,7 @@ def test_the_cli_loads_without_the_renderer():
 def test_a_cached_plan_s_was_is_checked_against_the_previous_plan_as_it_is_now(tmp_path: Path) -> None:
     """A plan from the cache is checked across files by its facts: renaming an id in 2023
     reports the unchanged 2024 plan's `was` at its line, without checking that plan again."""
-    from sitegen.content.validate import PlanCache, check_site, load_site
+    from sitegen.content import PlanCache, check_site
 
     content = tmp_path / "content"
     shutil.copytree(VALID, content)
@@ -413,7 +413,7 @@ def test_a_cached_plan_s_was_is_checked_against_the_previous_plan_as_it_is_now(t
 
 
 def test_validate_counts_the_site_from_facts_as_the_site_itself_counts(tmp_path: Path) -> None:
-    from sitegen.content.validate import PlanCache, check_site, load_site
+    from sitegen.content import PlanCache, check_site
 
     site = load_site(VALID).site
     cache = PlanCache()

@@ -18,7 +18,7 @@ from sitegen.common.gcpause import paused, worker_start
 from sitegen.common.project import Project
 from sitegen.content.load import display_path
 from sitegen.content.model import Site, Status
-from sitegen.content.validate import PlanCache, load_site
+from sitegen.content import PlanCache, load_site
 from sitegen.diff import to_json
 from sitegen.outputs import Joined, Output
 from sitegen.outputs.data import data_outputs

@@ -15,41 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.content.load import LoadError, load_file
-from sitegen.content.model import squash as squash_space
+from sitegen.common.diagnostics import ContentError
+from sitegen.content.checks.source import TEXT_KEYS, located, missing_text
+from sitegen.content.site import check_plan_file
+from sitegen.content.sources import DocxError, read_source
+from sitegen.content.text import HAN_CHAR, without_spaces_or_debris
 
-# Word-processor debris in the sources that a transcription drops on purpose.
-ARTIFACTS = ("[bookmark: _GoBack]",)
-# Keys whose values are the plan's own words; the rest (ids, slugs, roles) are ours.
-TEXT_KEYS = frozenset({"title", "subtitle", "issuer", "publicity", "follows", "notice", "intro", "closing",
-                       "text", "label", "responsibility", "supporting", "words", "heading"})
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 NGRAM = 4
-
-
-def squash(s: str) -> str:
-    for a in ARTIFACTS:
-        s = s.replace(a, "")
-    return squash_space(s)
-
-
-def located(node, loc: tuple = ()) -> list[tuple[tuple, str, str]]:
-    """(location, key, value) for every string in the data, in document order; a location is
-    the keys and indexes down to the value, as load.Document places it in its file."""
-    out: list[tuple[tuple, str, str]] = []
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if isinstance(v, str):
-                out.append((loc + (k,), str(k), v))
-            else:
-                out.extend(located(v, loc + (k,)))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            if isinstance(v, str):
-                out.append((loc + (i,), "", v))
-            else:
-                out.extend(located(v, loc + (i,)))
-    return out
 
 
 def dotted(loc: tuple) -> str:
@@ -67,32 +39,6 @@ def source_name(data) -> str | None:
     source = data.get("source") if isinstance(data, dict) else None
     file = source.get("file") if isinstance(source, dict) else None
     return file if isinstance(file, str) else None
-
-
-def missing_text(data, source: str) -> list[tuple[tuple, str]]:
-    """(location, paragraph) of every paragraph of the plan's own words not found in the
-    squashed source: the one test of faithfulness, shared by `sitegen validate` and this report."""
-    paras = (squash(para) for v in _own_words(data, []) for para in v.split("\n"))
-    if all(not squashed or squashed in source for squashed in paras):
-        return []  # the usual case: nothing missing, so no locations needed
-    return [(loc, para) for loc, k, v in located(data) if k in TEXT_KEYS for para in v.split("\n")
-            if (squashed := squash(para)) and squashed not in source]
-
-
-def _own_words(node, out: list[str]) -> list[str]:
-    """The values of TEXT_KEYS in the data, as located() finds them, without their locations."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if isinstance(v, str):
-                if k in TEXT_KEYS:
-                    out.append(v)
-            else:
-                _own_words(v, out)
-    elif isinstance(node, list):
-        for v in node:
-            if not isinstance(v, str):
-                _own_words(v, out)
-    return out
 
 
 class NoSource(Exception):
@@ -124,15 +70,6 @@ class Coverage:
         return self.covered / self.total if self.total else 1.0
 
 
-def read_source(path: Path) -> str:
-    """A source file's text: a .docx through python-docx (tables as tab-indented cells), else UTF-8 text."""
-    if path.suffix.lower() == ".docx":
-        from sitegen.importer.docx import source_text
-
-        return source_text(path)
-    return path.read_text(encoding="utf-8")
-
-
 def coverage_of(data: dict, source: str, gaps: int = 5) -> Coverage:
     """The coverage of a plan's data: every string counts; short ones whole only if they are the plan's words."""
     found = strings(data)
@@ -153,13 +90,13 @@ def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[
     grams: set[str] = set()
     joined: list[str] = []
     for v in values:
-        s = squash(v)
+        s = without_spaces_or_debris(v)
         grams.update(s[i:i + NGRAM] for i in range(len(s) - NGRAM + 1))
         joined.append(s)
     # the plan's own short values (一、 （一） 序号 区法院): their occurrences count whole
-    wholes = {s for s in map(squash, short) if 2 <= len(s) < NGRAM}
+    wholes = {s for s in map(without_spaces_or_debris, short) if 2 <= len(s) < NGRAM}
     whole = "\x00".join(joined)
-    lines = [ln for ln in map(squash, source.split("\n")) if ln]
+    lines = [ln for ln in map(without_spaces_or_debris, source.split("\n")) if ln]
     text = "".join(lines)
     covered = [False] * len(text)
     for i in range(len(text) - NGRAM + 1):  # runs may cross lines: a cut sentence
@@ -174,25 +111,32 @@ def coverage(values: Iterable[str], source: str, gaps: int = 5, short: Iterable[
                 if line[i:i + n] in wholes:
                     covered[at + i:at + i + n] = [True] * n
         at += len(line)
-    han = [i for i, c in enumerate(text) if _HAN.match(c)]
+    han = [i for i, c in enumerate(text) if HAN_CHAR.match(c)]
     total, covered_han = len(han), sum(1 for i in han if covered[i])
     runs = re.findall(r"[^\x00]+", "".join("\x00" if c else text[i] for i, c in enumerate(covered)))
-    runs = sorted((r for r in runs if len(_HAN.findall(r)) >= 2), key=len, reverse=True)[:gaps]
+    runs = sorted((r for r in runs if len(HAN_CHAR.findall(r)) >= 2), key=len, reverse=True)[:gaps]
     return Coverage(total, covered_han, tuple(runs))
 
 
 def check(plan_path: Path, sources: Path) -> Report:
-    data = load_file(plan_path).data
-    name = source_name(data)
-    if name is None:
+    """The figures of one plan file; ContentError (at its line) when the plan is not a valid plan or
+    its source cannot be read, NoSource when it names none."""
+    doc, plan = check_plan_file(plan_path)
+    data = doc.data
+    if plan.source is None:
         raise NoSource(f"{plan_path}: no source")
-    raw = read_source(sources / name)
-    source = squash(raw)
+    try:
+        raw = read_source(sources / plan.source.file)
+    except (OSError, UnicodeDecodeError, DocxError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise ContentError([doc.diag(("source", "file"), f"无法读取原文文件 {plan.source.file}：{why}",
+                                     "原文须是 content/sources/ 中的 UTF-8 文本或 .docx 文件",
+                                     code="unreadable-source")]) from None
+    source = without_spaces_or_debris(raw)
     texts = [(p, v) for p, k, v in strings(data) if k in TEXT_KEYS]
     missing = tuple((dotted(loc), para) for loc, para in missing_text(data, source))
     cov = coverage_of(data, raw, gaps=0)
-    return Report(f"{data['district']}/{data['year']}", len(texts), missing, _out_of_order(data, source),
-                  cov.total, cov.covered)
+    return Report(plan.key, len(texts), missing, _out_of_order(data, source), cov.total, cov.covered)
 
 
 # The plan's own running text, in the order it is printed (clauses and cells repeat, so they are left out).
@@ -208,7 +152,7 @@ def _out_of_order(data: dict, source: str) -> tuple[str, ...]:
         if key not in ORDERED_KEYS:
             continue
         for para in value.split("\n"):
-            s = squash(para)
+            s = without_spaces_or_debris(para)
             if not s:
                 continue
             found = source.find(s, at)
@@ -228,10 +172,10 @@ def main(argv: list[str]) -> int:
         except NoSource:
             print(f"{path.parent.name}/{path.stem:11} 没有 source（草稿）：无原文可对照，未检查")
             continue
-        except (LoadError, OSError) as e:
-            # Broken YAML or a missing source file: `sitegen validate` says where; keep going.
-            what = e.diagnostic.message if isinstance(e, LoadError) else f"无法读取原文：{e.strerror}"
-            print(f"{path.parent.name}/{path.stem:11} {what}（运行 sitegen validate 查看详情）")
+        except ContentError as e:
+            # A broken plan or an unreadable source: say where, and keep going.
+            for d in e.diagnostics:
+                print(d.text())
             bad += 1
             continue
         bad += len(r.missing) + len(r.moved)

@@ -17,19 +17,13 @@ import yaml
 
 from sitegen.common.diagnostics import Diagnostic
 
-try:  # the C loader is several times faster; fall back to pure Python
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# The PyYAML loader every parse uses: the C one (several times faster) when PyYAML was built with it.
+YAML_LOADER: type = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
 Loc = tuple[str | int, ...]
-
-# Scalars are typed with the safe constructor's own rules (int, float, bool,
-# null, date), so a file means the same as it would to yaml.safe_load.
-_constructor = yaml.SafeLoader("")
 
 
 class Document:
@@ -41,9 +35,10 @@ class Document:
     """
 
     def __init__(self, path: str, data: Any, marks: dict | None = None, key_marks: dict | None = None,
-                 lines: list[str] | None = None, text: str | None = None):
+                 lines: list[str] | None = None, text: str | None = None, file: Path | None = None):
         self.path = path  # as shown in messages
         self.data = data
+        self.file = file  # where it was read from, to read it again; None for text given as such
         self._marks = marks  # value start, 1-based
         self._key_marks = key_marks  # key start, 1-based
         self._lines = lines
@@ -52,20 +47,16 @@ class Document:
     @classmethod
     def unread(cls, path: Path) -> Document:
         """A file known to be well formed (a cached plan), read only if a message must point into it."""
-        doc = cls(display_path(path), None)
-        doc._file = path
-        return doc
-
-    _file: Path | None = None
+        return cls(display_path(path), None, file=path)
 
     def release(self) -> None:
         """Drop the data and text (a checked plan lives on as its model); read again if ever needed."""
-        if self._file is not None:
+        if self.file is not None:
             self.data, self._text, self._lines, self._marks, self._key_marks = None, None, None, None, None
 
     def _read(self) -> str:
-        if self._text is None and self._file is not None:
-            self._text = self._file.read_bytes().decode("utf-8-sig")
+        if self._text is None and self.file is not None:
+            self._text = self.file.read_bytes().decode("utf-8-sig")
         return self._text or ""
 
     def __repr__(self) -> str:
@@ -151,35 +142,40 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def load_file(path: Path) -> Document:
-    """Read and parse one YAML file, or raise LoadError with one diagnostic."""
+def load_file(path: Path, scalars: dict[str, Any] | None = None) -> Document:
+    """Read and parse one YAML file, or raise LoadError with one diagnostic. `scalars` is
+    parse_text's: short plain scalars already typed, shared by the files of one run."""
     shown = display_path(path)
-
-    def fail(line: int, col: int, message: str, hint: str = "", code: str = "") -> LoadError:
-        return LoadError(Diagnostic(shown, line, col, message, hint, code))
-
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(0, 0, f"文件有 {size} 字节，超过 {MAX_BYTES} 字节的上限",
-                   "拆分内容，或确认这是你要添加的文件", "file-too-big")
-    raw = path.read_bytes()
+        raise LoadError(Diagnostic(shown, 0, 0, f"文件有 {size} 字节，超过 {MAX_BYTES} 字节的上限",
+                                   "拆分内容，或确认这是你要添加的文件", "file-too-big"))
+    doc = parse_text(decode(path.read_bytes(), shown), shown, scalars=scalars)
+    doc.file = path
+    return doc
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """A content file's bytes as text (a BOM from Windows editors is harmless), or LoadError at the
+    first byte that is not UTF-8."""
     try:
-        text = raw.decode("utf-8-sig")  # a BOM from Windows editors is harmless
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(line, col, f"文件不是有效的 UTF-8 编码（字节 0x{raw[e.start]:02x}）",
-                   "请将文件另存为 UTF-8 编码（多数编辑器：另存为… → 编码：UTF-8）", "not-utf8") from None
-    return parse_text(text, shown)
+        raise LoadError(Diagnostic(shown, line, col, f"文件不是有效的 UTF-8 编码（字节 0x{raw[e.start]:02x}）",
+                                   "请将文件另存为 UTF-8 编码（多数编辑器：另存为… → 编码：UTF-8）",
+                                   "not-utf8")) from None
 
 
-def parse_text(text: str, shown: str, *, marks: bool = False) -> Document:
+def parse_text(text: str, shown: str, *, marks: bool = False, scalars: dict[str, Any] | None = None) -> Document:
     """Parse one file's text. Without marks, the quick path builds the data from the event stream;
     anything it does not accept (an alias, a tag, a duplicate key, bad YAML…) is handed to the
-    marked path, which says exactly where."""
+    marked path, which says exactly where. `scalars` keeps short plain scalars as typed (keys,
+    roles, agency names recur in every plan): pass one dict for the files of a run."""
     if not marks:
         try:
-            data = _quick(text)
+            data = _quick(text, {} if scalars is None else scalars)
         except _Slow:
             pass
         else:
@@ -196,7 +192,7 @@ def _parse_marked(text: str, shown: str) -> Document:
     # node is composed: an alias bomb fails at its first alias, in microseconds.
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=YAML_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 raise fail(event.start_mark, f"不允许使用别名 '*{event.anchor}'",
                            "请把内容完整写出；内容文件不使用锚点和别名", "yaml-alias")
@@ -215,7 +211,7 @@ def _parse_marked(text: str, shown: str) -> Document:
                                "请检查缩进；计划不需要这么多层", "too-deep")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = e.problem or e.context or "invalid YAML"
@@ -235,7 +231,9 @@ def _parse_marked(text: str, shown: str) -> Document:
     doc = Document(shown, None, {}, {}, text=text)
     if node is None:
         return doc
-    doc.data = _build(node, (), doc)
+    # Scalars are typed by the safe constructor (int, float, bool, null, date), so a file means
+    # the same as it would to yaml.safe_load; one constructor a parse, as yaml.safe_load makes one.
+    doc.data = _build(node, (), doc, yaml.SafeLoader(""))
     return doc
 
 
@@ -243,7 +241,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node: yaml.Node, loc: Loc, doc: Document) -> Any:
+def _build(node: yaml.Node, loc: Loc, doc: Document, constructor: yaml.SafeLoader) -> Any:
     doc.marks[loc] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -252,7 +250,7 @@ def _build(node: yaml.Node, loc: Loc, doc: Document) -> Any:
                 line, col = _mark(key_node)
                 raise LoadError(Diagnostic(doc.path, line, col, "键必须是普通文字",
                                            "键写成普通的词，例如 `title:`", "bad-key"))
-            key = _scalar(key_node)
+            key = _scalar(key_node, constructor)
             if isinstance(key, str):
                 key = unicodedata.normalize("NFC", key)
             if key in out:
@@ -261,19 +259,19 @@ def _build(node: yaml.Node, loc: Loc, doc: Document) -> Any:
                 raise LoadError(Diagnostic(doc.path, line, col, f"键 '{key}' 重复（第一次在第 {first} 行）",
                                            "删除其中一个；YAML 会悄悄只保留最后一个", "duplicate-key"))
             doc.key_marks[loc + (key,)] = _mark(key_node)
-            out[key] = _build(value_node, loc + (key,), doc)
+            out[key] = _build(value_node, loc + (key,), doc, constructor)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, loc + (i,), doc) for i, child in enumerate(node.value)]
-    value = _scalar(node)
+        return [_build(child, loc + (i,), doc, constructor) for i, child in enumerate(node.value)]
+    value = _scalar(node, constructor)
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value)
     return value
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
     try:
-        return _constructor.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError):
         # e.g. a timestamp-looking value that is no real date (2023-02-30 raises ValueError): keep the text
         return node.value
@@ -285,39 +283,34 @@ class _Slow(Exception):
     """Something the quick path leaves to the marked one (which reports it where it is)."""
 
 
-_RESOLVERS = _Loader.yaml_implicit_resolvers
-_CONSTRUCTORS = _constructor.yaml_constructors
 _STR = "tag:yaml.org,2002:str"
 _NFC = unicodedata.normalize
+_ScalarNode = yaml.ScalarNode
 _ScalarEvent, _MapStart, _SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _DocStart = yaml.DocumentStartEvent
 _Skip = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 
-def _typed(value: str, implicit) -> Any:
-    """A scalar typed as yaml.safe_load types it (the resolver's rules), strings NFC."""
-    if implicit[0]:
-        for tag, regexp in _RESOLVERS.get(value[:1] if value else "", ()):
-            if regexp.match(value):
-                if tag == _STR:
-                    break
-                try:
-                    return _CONSTRUCTORS[tag](_constructor, yaml.ScalarNode(tag, value))
-                except (yaml.constructor.ConstructorError, ValueError):
-                    return value
-    return _NFC("NFC", value)
+def _typed(loader: Any, value: str, implicit: tuple[bool, bool]) -> Any:
+    """A scalar typed as yaml.safe_load types it (the loader's resolver and constructor), strings NFC."""
+    tag = loader.resolve(_ScalarNode, value, implicit)
+    if tag == _STR:
+        return _NFC("NFC", value)
+    try:
+        return loader.construct_object(_ScalarNode(tag, value), deep=True)
+    except (yaml.constructor.ConstructorError, ValueError):
+        # e.g. a timestamp-looking value that is no real date (2023-02-30 raises ValueError): keep the text
+        return _NFC("NFC", value)
 
 
-_SHORT = 24  # plain scalars this short are typed once a process (every typed value is immutable)
-_TYPED: dict[str, Any] = {}
+_SHORT = 24  # plain scalars this short are typed once a run (every typed value is immutable)
 
 
-def _quick(text: str) -> Any:
+def _quick(text: str, typed: dict[str, Any]) -> Any:
     if not text.strip():
         raise _Slow
-    loader = _Loader(text)
-    typed = _TYPED
+    loader = YAML_LOADER(text)
     # The container being filled, whether it is a list, and (a mapping's) key waiting for its
     # value are kept in locals; the enclosing containers' on a stack. About 2,000 events a plan.
     stack: list[tuple[Any, bool, Any]] = []
@@ -327,7 +320,7 @@ def _quick(text: str) -> Any:
     key: Any = _NOKEY
     docs = 0
     try:
-        # get_event straight from the C parser: yaml.parse wraps it in a Python generator.
+        # The parser's get_event, as yaml.parse calls it, without the generator yaml.parse wraps it in.
         for event in iter(loader.get_event, None):
             cls = type(event)
             if cls is _ScalarEvent:
@@ -335,11 +328,11 @@ def _quick(text: str) -> Any:
                     raise _Slow
                 raw, implicit = event.value, event.implicit
                 if len(raw) > _SHORT or not implicit[0]:
-                    value = _typed(raw, implicit)
+                    value = _typed(loader, raw, implicit)
                 else:  # keys, roles, agency names: a few thousand words typed a million times
                     value = typed.get(raw, _NOKEY)
                     if value is _NOKEY:
-                        value = typed[raw] = _typed(raw, implicit)
+                        value = typed[raw] = _typed(loader, raw, implicit)
                 if in_list:
                     top.append(value)
                 elif top is None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, LCSseq
 
-from sitegen.content.model import Goal, Measure, Plan, Section, squash
+from sitegen.content.model import Goal, Measure, Plan, Section
+from sitegen.content.text import without_spaces as squash
 
 # Similarity (Indel: 2·LCS / (len a + len b)) above which two texts are one measure reworded.
 THRESHOLD = 0.5

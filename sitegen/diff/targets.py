@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sitegen.content.model import Metric, squash
+from sitegen.content.model import Metric
+from sitegen.content.text import without_spaces as squash
 from sitegen.diff import match as M
 from sitegen.diff.compare import compare_target, target_side
 from sitegen.diff.model import TargetChange, TargetSide

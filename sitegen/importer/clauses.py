@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.content.model import squash
+from sitegen.content.text import without_spaces as squash
 from sitegen.importer.draft import MeasureDraft
 
 OPEN_BRACKETS = "（("

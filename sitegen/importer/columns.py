@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.content.model import squash
+from sitegen.content.text import without_spaces as squash
 
 # Column roles and the headers that name them. A header is matched exactly, else by the
 # longest of these it contains (牵头单位（部门） -> 牵头单位).

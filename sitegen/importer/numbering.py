@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.content.model import squash
+from sitegen.content.text import without_spaces as squash
 
 CN_NUM = "一二三四五六七八九十"
 PART_RE = re.compile(rf"^([{CN_NUM}]+)\s*、\s*")

@@ -6,11 +6,11 @@ them); with --strict any warning stops the import.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.content.faithful import Coverage
+from sitegen.content.text import HAN_CHAR as HAN  # the characters coverage counts
 from sitegen.importer.agencies import AgencyReport
 from sitegen.importer.draft import Draft
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 COVERAGE_FLOOR = 0.97  # below this share of the source's Chinese characters, the report warns
 GAP_HAN = 8  # and above it, still warns of a run of this many Chinese characters the draft does not carry
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # the characters coverage counts
 
 
 def warnings(draft: Draft, coverage: Coverage, agencies: AgencyReport) -> list[str]:

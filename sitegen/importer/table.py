@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.content.model import squash
+from sitegen.content.text import without_spaces as squash
 from sitegen.importer.clauses import split_label
 from sitegen.importer.cleanup import BOOKMARK_RE
 from sitegen.importer.columns import Columns, read_columns

@@ -7,7 +7,7 @@ several lines, and may be empty. table.py makes the draft of the rows.
 
 from __future__ import annotations
 
-from sitegen.content.model import squash
+from sitegen.content.text import without_spaces as squash
 from sitegen.importer.columns import names_plan_columns
 from sitegen.importer.draft import Draft
 from sitegen.importer.errors import ParseError

@@ -264,7 +264,7 @@ def _opening_words(text: str, n: int = 8) -> str:
 
 
 def test_every_task_of_the_five_plans_is_found_by_its_opening_words(search_page):
-    from sitegen.content.validate import load_site
+    from sitegen.content import load_site
 
     from .site import SEED
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Han ideographs: unified, extension A, compatibility, and the supplementary planes.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+from sitegen.content.text import HAN
+
 _HAN_RE = re.compile(f"([{HAN}])")
 _SPACES = re.compile(r"[ \t\r\n\f]{2,}")
 # Pagefind indexes 6.9 as a compound whose parts share one position, so no phrase
