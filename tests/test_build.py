@@ -5,18 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from building import build_files
 from click.testing import CliRunner
 
-from sitegen.build.pipeline import Project, build
-from sitegen.build.write import Staging, spare_of, write_site
+from sitegen.build import build
+from sitegen.build.write import Staging
 from sitegen.cli import main
+from sitegen.common.project import Project
 from sitegen.content.schema import plan_schema
 
 ROOT = Path(__file__).resolve().parent.parent
-
 
 
 def run(*args: str):
@@ -72,58 +76,56 @@ def test_failed_build_leaves_previous_output_byte_identical(content, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]  # no staging left behind
 
 
+def write(out: Path, files: dict[str, bytes]) -> None:
+    with Staging(out) as staging:
+        staging.write_all(files)
+        staging.commit()
+
+
 def test_write_failure_midway_keeps_old_output_and_cleans_up(tmp_path):
     out = tmp_path / "public"
-    write_site(out, {"index.html": b"old"})
+    write(out, {"index.html": b"old"})
     with pytest.raises(OSError):
         # a file and a folder at one path: the second write fails after the first succeeded
-        write_site(out, {"a": b"x", "a/b.html": b"y"})
+        write(out, {"a": b"x", "a/b.html": b"y"})
     assert (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
-def test_a_build_over_the_spare_writes_exactly_what_a_fresh_build_writes(content, tmp_path):
-    out, fresh = tmp_path / "public", tmp_path / "fresh"
-    for _ in range(2):  # the second build keeps the first's output as the spare
-        assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
-    spare = spare_of(out)
-    assert spare.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "content", "public"]
-    home = spare / "index.html"
-    home.write_bytes(home.read_bytes() + b"<p>longer than the page will be</p>" * 100)  # must be cut short
-    (spare / "plans" / "gone" / "2001").mkdir(parents=True)
-    (spare / "plans" / "gone" / "2001" / "index.html").write_text("a page no build makes now")
-    (spare / "plans" / "stale.txt").write_text("a file beside folders the build writes")
+KILLED_AT_THE_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from sitegen.build import build, write
+from sitegen.common.project import Project
+
+def killed(self, **kwargs):  # every file written, nothing swapped in yet: the biggest leftover
+    os.kill(os.getpid(), signal.SIGKILL)
+
+write.Staging.commit = killed
+content, out, root = map(Path, sys.argv[1:])
+build(Project(content, out, root / "templates", root / "static"), search=False, workers=1)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_build_after_a_killed_one_sweeps_what_it_left(content, tmp_path):
+    out = tmp_path / "public"
     assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
-    assert run("build", "--content", str(content), "--out", str(fresh), "--no-search").exit_code == 0
-    assert tree(out) == tree(fresh)
-    assert not (out / "plans" / "gone").exists()  # folders left empty go too
-    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_dir()) == \
-        sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_dir())
-
-
-def test_a_spare_file_linked_into_the_live_output_is_never_written_through(tmp_path):
-    out, static = tmp_path / "public", tmp_path / "static"
-    static.mkdir()
-    (static / "site.css").write_text("new css")
-    write_site(out, {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css", "b.html": b"b"})
-    spare = spare_of(out)
-    spare.mkdir()
-    (spare / "static").mkdir()
-    for rel in ("a.html", "all.csv", "static/site.css"):  # as a rebuild links what it did not remake
-        os.link(out / rel, spare / rel)
-    (spare / "stale.html").write_bytes(b"old")
-    staging = Staging(out, static)
-    assert staging.reused and not spare.exists()
-    staging.write("a.html", b"new page")
-    staging.write_chunks("all.csv", iter([b"new ", b"rows"]))
-    live = {rel: (out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")}
-    assert live == {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css"}  # nothing live changes
-    staging.commit()
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == \
-        ["a.html", "all.csv", "static/site.css"]
-    assert [(out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")] == \
-        [b"new page", b"new rows", b"new css"]
-    assert (spare / "a.html").read_bytes() == b"live"  # the replaced output is the next spare
+    before = tree(out)
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT_THE_SWAP, str(content), str(out), str(ROOT)])
+    assert killed.returncode == -signal.SIGKILL
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")]
+    assert left and (tmp_path / left[0] / "index.html").is_file()  # a whole copy of the site
+    assert tree(out) == before  # the live output is whole
+    (tmp_path / ".public.spare").mkdir()  # what an older sitegen kept beside the output
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as running:
+        try:  # a build still running (here: a process still alive) keeps its folder
+            (tmp_path / f".public.new-{running.pid}-x").mkdir()
+            assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
+            assert sorted(p.name for p in tmp_path.iterdir()) == [f".public.new-{running.pid}-x", "content", "public"]
+        finally:
+            running.kill()
+    assert tree(out) == before
 
 
 def test_plan_text_is_escaped_not_interpreted(content, tmp_path):
@@ -170,12 +172,10 @@ def test_pages_link_fingerprinted_assets_that_change_name_with_their_bytes(conte
     import re
     import shutil
 
-    from sitegen.build.pipeline import render_site
-
     static = tmp_path / "static"
     shutil.copytree(ROOT / "static", static)
     project = Project(content, tmp_path / "public", ROOT / "templates", static)
-    files, _ = render_site(project)
+    files = build_files(project)
     page = files["index.html"].decode("utf-8")
     css = re.search(r'<link rel="stylesheet" href="/assets/(style\.[0-9a-f]{10}\.css)">', page)
     assert css, "the stylesheet is linked by its fingerprinted name"
@@ -184,7 +184,7 @@ def test_pages_link_fingerprinted_assets_that_change_name_with_their_bytes(conte
     assert files["static/filters.css"] == next(v for k, v in files.items() if k.startswith("assets/filters."))
     (static / "style.css").write_text((static / "style.css").read_text(encoding="utf-8") + "\n/* edit */\n",
                                       encoding="utf-8")
-    edited, _ = render_site(project)
+    edited = build_files(project)
     renamed = re.search(r'href="/assets/(style\.[0-9a-f]{10}\.css)"', edited["index.html"].decode("utf-8"))
     assert renamed and renamed.group(1) != css.group(1)
     assert f"assets/{css.group(1)}" not in edited

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from building import build_files, project_in
 
-from sitegen.build.pipeline import Project, render_site
 from sitegen.content import load_site
 from sitegen.outputs.feeds import plan_updated
 from sitegen.site import urls
@@ -21,8 +21,8 @@ A = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def built():
-    files, _ = render_site(Project.at(ROOT))
+def built(tmp_path_factory):
+    files = build_files(project_in(tmp_path_factory.mktemp("built"), ROOT / "content"))
     site = load_site(ROOT / "content").site
     return files, site, derive(site)
 
@@ -92,16 +92,16 @@ def test_updated_dates_come_from_the_content(built):
     assert when(next(iter(wuqing.values())), "published").date() == dt.date(2022, 8, 11)
 
 
-def test_ids_are_stable_and_updated_follows_an_edit(built, content):
+def test_ids_are_stable_and_updated_follows_an_edit(built, content, tmp_path):
     files, site, _ = built
-    again, _ = render_site(Project.at(ROOT))
+    again = build_files(project_in(tmp_path / "again", ROOT / "content"))
     assert {k: v for k, v in again.items() if k.startswith("feeds/")} == \
            {k: v for k, v in files.items() if k.startswith("feeds/")}
     # An editor corrects a plan and says when: the entry keeps its id, readers see the new date.
     plan = content / "plans" / "hedong" / "2024.yaml"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("status: 征求意见稿", "status: 征求意见稿\nupdated: 2026-03-02", 1), encoding="utf-8")
-    edited, _ = render_site(Project(content, ROOT / "public-unused", ROOT / "templates", ROOT / "static"))
+    edited = build_files(project_in(tmp_path / "edited", content))
     before, after = feeds_of(files), feeds_of(edited)
     for path in before:
         assert set(entries(before[path])) == set(entries(after[path])), path

@@ -12,12 +12,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from building import build_files, pages_of, project_in, tree
 from synthetic import make_corpus
 
-from sitegen.build.pipeline import PARALLEL_MIN_ITEMS, Builder, Project, _render, render_site
+from sitegen.build import build
+from sitegen.build.pipeline import (
+    HEAVY,
+    PARALLEL_MIN_ITEMS,
+    data_files,
+    ordered,
+    pieces,
+    prepare,
+)
 from sitegen.common.diagnostics import ContentError
 import sitegen.content.site as validate
 from sitegen.outputs.search import search_files
+from sitegen.site.derive import DiffCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,26 +70,21 @@ def test_parallel_validation_reports_the_same_problems(corpus, tmp_path, monkeyp
     assert parallel.value.diagnostics == serial.value.diagnostics
 
 
-def test_a_build_on_both_cores_writes_what_one_process_renders(corpus, tmp_path):
-    project = Project(corpus, tmp_path / "public", ROOT / "templates", ROOT / "static")
-    files, _ = render_site(project)
-    builder = Builder(project, workers=2)
-    builder.build(search=False)
-    written = {p.relative_to(project.out).as_posix(): p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
-    hand_written = {k for k in written if k.startswith("static/")} - set(files)  # copied, not rendered
+def test_a_build_on_both_cores_writes_what_one_process_writes(corpus, tmp_path):
+    files = build_files(project_in(tmp_path / "one", corpus))
     assert len(files) >= PARALLEL_MIN_ITEMS  # so the build forks
-    assert {k: v for k, v in written.items() if k not in hand_written} == files
+    both = project_in(tmp_path / "two", corpus)
+    build(both, search=False, workers=2)
+    assert tree(both.out) == files
 
 
 def test_work_is_cut_between_districts_never_inside_one(corpus):
     """A district's pages and files go to one worker together (they share the measures' views,
     rendered HTML and CSV lines), the heavy SQLite file first."""
-    from sitegen.build.pipeline import HEAVY, _ordered, _pieces, _prepare, site_outputs
-
-    project = Project(corpus, corpus.parent / "unused", ROOT / "templates", ROOT / "static")
-    site, idx, pages, _ = _prepare(project, False)
-    outputs, _ = site_outputs(site, idx)
-    items = _ordered(pages, outputs)
+    prepared = prepare(project_in(corpus.parent, corpus), False, None, DiffCache(), parallel=False)
+    site, pages = prepared.site, prepared.pages
+    outputs, _ = data_files(site, prepared.idx)
+    items = ordered(pages, outputs)
     assert sorted(map(id, items)) == sorted(map(id, [*pages, *outputs]))
     assert items[0].weight >= HEAVY and items[0].rel.endswith(".sqlite")
     groups = [i.group for i in items if i.group]
@@ -87,31 +92,31 @@ def test_work_is_cut_between_districts_never_inside_one(corpus):
     # each district's items are one run
     runs = [g for k, g in enumerate(groups) if k == 0 or groups[k - 1] != g]
     assert len(runs) == len(set(runs))
-    pieces = _pieces(items, 50)
-    assert pieces[0][0] == 0 and pieces[-1][1] == len(items)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    cut = pieces(items, 50)
+    assert cut[0][0] == 0 and cut[-1][1] == len(items)
+    assert all(a[1] == b[0] for a, b in zip(cut, cut[1:]))
     owner = {}
-    for n, (start, stop) in enumerate(pieces):
+    for n, (start, stop) in enumerate(cut):
         for item in items[start:stop]:
             if item.group:
                 assert owner.setdefault(item.group, n) == n, f"{item.group} split between pieces"
-    assert len(pieces) > 5
+    assert len(cut) > 5
 
 
-def test_index_copies_made_on_both_cores_give_the_same_search_index(corpus):
-    project = Project(corpus, ROOT / "public", ROOT / "templates", ROOT / "static")
-    files, _, pages = _render(project)
+def test_index_copies_made_on_both_cores_give_the_same_search_index(corpus, tmp_path):
+    project = project_in(tmp_path, corpus)
+    files, pages = build_files(project), pages_of(project)
     one = search_files(pages, files, workers=1)
     assert len([p for p in pages if p.searchable]) > 16  # more pieces than workers
     assert search_files(pages, files, workers=2) == one
 
 
-def test_a_sharded_index_holds_every_page_once_and_each_district_whole(corpus):
+def test_a_sharded_index_holds_every_page_once_and_each_district_whole(corpus, tmp_path):
     import gzip
     import json
 
-    project = Project(corpus, ROOT / "public", ROOT / "templates", ROOT / "static")
-    files, _, pages = _render(project)
+    project = project_in(tmp_path, corpus)
+    files, pages = build_files(project), pages_of(project)
     whole = search_files(pages, files, workers=2)
     assert json.loads(whole["pagefind/shards.json"]) == []  # 70 plans: one index
     sharded = search_files(pages, files, workers=2, shard_bytes=2_000_000)

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from building import build_files, project_in
 
-from sitegen.build.pipeline import Project, render_site
 from sitegen.content import load_site
 from sitegen.site import urls
 
@@ -20,9 +20,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[str, bytes]:
-    files, _ = render_site(Project(FIXTURE, ROOT / "public-unused", ROOT / "templates", ROOT / "static"), drafts=True)
-    return files
+def built(tmp_path_factory) -> dict[str, bytes]:
+    return build_files(project_in(tmp_path_factory.mktemp("built"), FIXTURE), drafts=True)
 
 
 @pytest.fixture(scope="module")

@@ -114,14 +114,15 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
 
     import jinja2.runtime
 
-    from sitegen.build.pipeline import _ordered, _prepare, assets
+    from sitegen.build.pipeline import ordered, prepare
     from sitegen.common.project import Project
     from sitegen.site import render
+    from sitegen.site.derive import DiffCache
     from sitegen.site.render import render_page
 
     project = Project.at(Path(__file__).resolve().parent.parent)
-    site, idx, pages, _ = _prepare(project, False, parallel=False)
-    assets(project, site)
+    prepared = prepare(project, False, None, DiffCache(), parallel=False)
+    site, idx, pages = prepared.site, prepared.idx, prepared.pages
     env = environment(project.templates)
     calls: Counter = Counter()
     invoke, call = jinja2.runtime.Macro._invoke, render._call
@@ -136,7 +137,7 @@ def test_a_measure_is_rendered_once_for_all_its_districts_pages(monkeypatch):
 
     monkeypatch.setattr(jinja2.runtime.Macro, "_invoke", counting)
     monkeypatch.setattr(render, "_call", counting_cached)
-    shown = [p for p in _ordered(pages, []) if p.group and p.template in ("plan.html", "duty.html", "theme_district.html")]
+    shown = [p for p in ordered(pages, []) if p.group and p.template in ("plan.html", "duty.html", "theme_district.html")]
     assert {p.template for p in shown} == {"plan.html", "duty.html", "theme_district.html"}
     for page in shown:
         render_page(env, site.info, page)

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from building import build_files, pages_of, project_in
 from click.testing import CliRunner
 
-from sitegen.build.pipeline import Project, _render, build
+from sitegen.build import build
 from sitegen.cli import main
+from sitegen.common.project import Project
 from sitegen.outputs import search
 from sitegen.outputs.search import index_copy, page_facts, pagefind, spaced
 from sitegen.site.pages import Page
@@ -41,8 +43,9 @@ def test_han_characters_become_words_and_a_decimal_point_a_word_between_digits()
     assert "丶" not in spaced("第6项. 下一项")
 
 
-def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_page_its_facts(content):
-    files, _, pages = _render(Project(content, ROOT / "public", ROOT / "templates", ROOT / "static"), drafts=False)
+def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_page_its_facts(content, tmp_path):
+    project = project_in(tmp_path, content)
+    files, pages = build_files(project), pages_of(project)
     plan = next(p for p in pages if p.url == "/plans/hedong/2024/")
     copy = index_copy(plan, files[str(plan.out_path)].decode("utf-8"))
     facts = page_facts(plan)
@@ -57,8 +60,9 @@ def test_the_index_copy_gives_each_measure_a_heading_with_its_anchor_and_the_pag
     assert page_facts(duty)["filters"]["agency"] == ["市场监管"]
 
 
-def test_tasks_are_indexed_on_their_plan_page_only_duty_and_theme_pages_by_their_names(content):
-    files, _, pages = _render(Project(content, ROOT / "public", ROOT / "templates", ROOT / "static"), drafts=False)
+def test_tasks_are_indexed_on_their_plan_page_only_duty_and_theme_pages_by_their_names(content, tmp_path):
+    project = project_in(tmp_path, content)
+    files, pages = build_files(project), pages_of(project)
     # whitespace as Pagefind reads it: any run is one space
     copy = {p.url: " ".join(index_copy(p, files[str(p.out_path)].decode("utf-8")).split())
             for p in pages if p.searchable}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from building import build_files, project_in
 
-from sitegen.build.pipeline import Project, render_site
 from sitegen.content import load_site
 from sitegen.site import urls
 from sitegen.site.derive import derive
@@ -20,10 +20,10 @@ FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "minimal"
 SCRIPT = "<script>alert(1)</script>"
 
 
-def render(content: Path) -> dict[str, str]:
+def render(content: Path, folder: Path | None = None) -> dict[str, str]:
+    """The site's text files as built from content, into folder/public (default: beside content)."""
     # Drafts included: the fixture's alpha/2024 is a 草稿, and its pages are checked too.
-    files, _ = render_site(Project(content, content.parent / "public", ROOT / "templates", ROOT / "static"),
-                           drafts=True)
+    files = build_files(project_in(folder or content.parent, content), drafts=True)
     return {k: v.decode("utf-8") for k, v in files.items() if k.endswith((".html", ".xml", ".txt"))}
 
 
@@ -36,8 +36,8 @@ def ids(html: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def seed() -> dict[str, str]:
-    return render(ROOT / "content")
+def seed(tmp_path_factory) -> dict[str, str]:
+    return render(ROOT / "content", tmp_path_factory.mktemp("seed"))
 
 
 @pytest.fixture(scope="module")

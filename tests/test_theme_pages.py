@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from building import build_files, project_in
 from synthetic import make_corpus
 
-from sitegen.build.pipeline import Project, render_site
 from sitegen.content import load_site
 from sitegen.outputs.search import page_facts
 from sitegen.site import urls
@@ -31,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(corpus) -> dict[str, str]:
-    files, _ = render_site(Project(corpus, corpus.parent / "public", ROOT / "templates", ROOT / "static"))
+    files = build_files(project_in(corpus.parent, corpus))
     return {k: v.decode("utf-8") for k, v in files.items() if k.endswith(".html")}
 
 

@@ -13,6 +13,7 @@ import errno
 import functools
 import html
 import http.server
+import sys
 import threading
 import time
 import urllib.parse
@@ -20,8 +21,14 @@ from pathlib import Path
 
 import click
 
-from sitegen.build.pipeline import Builder, Project
-from sitegen.common.diagnostics import ContentError, Diagnostic, format_diagnostics, read_lines
+from sitegen.build.incremental import Builder
+from sitegen.common.diagnostics import (
+    ContentError,
+    Diagnostic,
+    format_diagnostics,
+    read_lines,
+)
+from sitegen.common.project import Project
 from sitegen.content.model import SiteInfo
 from sitegen.site import urls
 from sitegen.site.pages import Page
@@ -40,6 +47,7 @@ class _State:
         self.version = 0
         self.error_page: bytes | None = None  # what every page shows while the content is broken
         self.changed = threading.Condition()
+        self.building = threading.Lock()  # one build at a time: the watcher's first batch may come during the first
 
     def publish(self, error_page: bytes | None) -> None:
         with self.changed:
@@ -58,13 +66,9 @@ class _State:
 
 
 def rebuild(builder: Builder, state: _State) -> None:
-    """One build after a change: the builder re-renders only the pages the change touches."""
-    project = builder.project
-    with _one_build:
-        _rebuild(builder, project, state)
-
-
-_one_build = threading.Lock()  # the watcher's first batch may come while the first build runs
+    """One build after a change: the builder remakes only what the change touches."""
+    with state.building:
+        _rebuild(builder, builder.project, state)
 
 
 def _rebuild(builder: Builder, project: Project, state: _State) -> None:
@@ -146,7 +150,7 @@ def serve(project: Project, host: str, port: int) -> None:
     handler = functools.partial(_Handler, state=state, directory=str(project.out))
     try:
         # Bind before building: a busy port is reported at once, not after a build.
-        server = http.server.ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as e:
         if e.errno in (errno.EADDRINUSE, errno.EACCES):
             raise PortBusy(str(e)) from None
@@ -154,7 +158,7 @@ def serve(project: Project, host: str, port: int) -> None:
     stop = threading.Event()
     # The watcher starts before the first build, so a save during that build is seen.
     # One builder for the session: it keeps what each build made, so a save re-renders only
-    # the pages that depend on what was saved (see build.Builder). Both builds run one at a time.
+    # the pages that depend on what was saved (incremental.py). Builds run one at a time.
     # Rendering stays in this process: forking a process that runs server threads is unsafe.
     builder = Builder(project, drafts=True, workers=1, background_cleanup=True)
     threading.Thread(target=_watch, args=(builder, state, stop), daemon=True).start()
@@ -167,6 +171,15 @@ def serve(project: Project, host: str, port: int) -> None:
     finally:
         stop.set()
         server.server_close()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser tab closed while its page or its reload poll was being answered: nothing
+        # went wrong on this side, so no traceback in the editor's terminal.
+        if isinstance(sys.exc_info()[1], ConnectionError):  # broken pipe, reset by peer
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -7,7 +7,10 @@ lower-case ASCII; pages end in a slash.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from pathlib import PurePosixPath
+from types import SimpleNamespace
 from urllib.parse import quote
 
 # --- pages --------------------------------------------------------------------
@@ -132,22 +135,26 @@ def search_bundle() -> str:
 
 
 ASSETS = "/assets/"  # the fingerprinted copies
-_ASSETS: dict[str, str] = {}  # static file name -> its fingerprinted name, for the build under way
 
 
-def use_assets(names: dict[str, str]) -> None:
-    """Set by each build before it renders: the fingerprinted name of every static file."""
-    _ASSETS.clear()
-    _ASSETS.update(names)
-
-
-def static(name: str) -> str:
+def static(name: str, assets: Mapping[str, str] | None = None) -> str:
     """A file of static/ (or filters.css, which the build makes beside them) as pages link it: its
-    fingerprinted copy under /assets/, whose name changes with its bytes, so a browser may keep it
-    for a year (netlify.toml); the plain copy when the build made no such copy."""
-    if name in _ASSETS:
-        return f"{ASSETS}{_ASSETS[name]}"
+    fingerprinted copy under /assets/ when `assets` (static file name -> fingerprinted name, what
+    the build made) names one, whose name changes with its bytes, so a browser may keep it for a
+    year (netlify.toml); else the plain copy."""
+    if assets and name in assets:
+        return f"{ASSETS}{assets[name]}"
     return static_file(name)
+
+
+def for_templates(assets: Mapping[str, str]) -> SimpleNamespace:
+    """This module's URLs as templates call them (`urls.plan(...)`, `urls.static('style.css')`),
+    with static files linked by the fingerprinted names in `assets`."""
+    functions = {name: value for name, value in globals().items()
+                 if not name.startswith("_") and name != "for_templates"
+                 and getattr(value, "__module__", None) == __name__}
+    return SimpleNamespace(**{**functions, "ASSETS": ASSETS,
+                              "static": functools.partial(static, assets=dict(assets))})
 
 
 def static_file(name: str) -> str:
