@@ -188,3 +188,16 @@ def test_pages_link_fingerprinted_assets_that_change_name_with_their_bytes(conte
     renamed = re.search(r'href="/assets/(style\.[0-9a-f]{10}\.css)"', edited["index.html"].decode("utf-8"))
     assert renamed and renamed.group(1) != css.group(1)
     assert f"assets/{css.group(1)}" not in edited
+
+
+def test_the_command_ends_as_a_python_program_does(content, tmp_path):
+    """No os._exit after a build: atexit handlers run and the output is flushed."""
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('atexit ran', flush=True))\n"
+              "from sitegen.cli import run\n"
+              "sys.argv[0] = 'sitegen'\n"
+              "run()\n")
+    done = subprocess.run([sys.executable, "-c", script, "build", "--content", str(content), "--out",
+                           str(tmp_path / "public"), "--no-search"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "已生成" in done.stdout and done.stdout.rstrip().endswith("atexit ran")

@@ -33,7 +33,7 @@ def test_new_plan_refuses_to_overwrite(content):
     before = (content / "plans" / "hedong" / "2024.yaml").read_bytes()
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert "已存在" in result.output
+    assert result.output.startswith("错误：") and "已存在" in result.output
     assert (content / "plans" / "hedong" / "2024.yaml").read_bytes() == before
 
 
