@@ -30,7 +30,7 @@ setup: $(STAMP)
 UV_VERSION := 0.13.10
 UPGRADE ?=
 LOCK_FLAGS = --no-config --universal --python-version 3.11 --generate-hashes --quiet \
-	--index-url https://pypi.org/simple --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 BUILD_REQUIRES = $(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')"
 lock:
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

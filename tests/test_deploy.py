@@ -18,7 +18,7 @@ from sitegen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 NETLIFY = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEPLOYING = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 
 
@@ -58,7 +58,7 @@ def test_netlify_builds_with_the_documented_command_and_publishes_public():
     assert build["publish"] == "public"
     preview = NETLIFY["context"]["deploy-preview"]["command"]
     for command in (build["command"], preview):
-        assert f"```sh\n{command}" in README or f"\n{command}\n" in README, f"README does not document {command!r}"
+        assert f"```sh\n{command}" in DEPLOYING or f"\n{command}\n" in DEPLOYING, f"docs/deploying.md does not document {command!r}"
         steps = [s.strip() for s in command.split("&&")]
         assert steps[:2] == NETLIFY_INSTALL, "a clean clone installs the runtime lock, then sitegen without deps"
         [call] = sitegen_calls(command)
