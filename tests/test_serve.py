@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -163,3 +164,29 @@ def test_serve_outside_a_project_says_which_folder_it_needs(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "找不到模板文件夹 templates/" in proc.stderr and "找不到内容文件夹 content/" in proc.stderr
+
+
+def test_a_tab_closed_while_it_is_answered_prints_no_traceback(project):
+    """Browser tabs closed while their reload poll waits (the connection reset, as a closed tab
+    or a dropped network leaves it): answering them later is no error for the editor to read."""
+    districts = project / "content" / "districts.yaml"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start(project, port)
+    try:
+        assert wait_for(lambda: "武清区" in fetch(base + "/districts/wuqing/"))
+        version = page_version(fetch(base + "/districts/wuqing/"))
+        tabs = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        for tab in tabs:
+            tab.sendall(f"GET /__sitegen/wait?since={version} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        time.sleep(0.5)  # not an assertion: lets the server take up the polls before they close
+        for tab in tabs:
+            tab.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not a clean close
+            tab.close()
+        districts.write_text(districts.read_text(encoding="utf-8").replace("武清区", "武清区甲"), encoding="utf-8")
+        assert wait_for(lambda: "武清区甲" in fetch(base + "/districts/wuqing/"))  # the polls were answered
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=10)[0].decode("utf-8", "replace")
+    assert "Traceback" not in output and "Error" not in output, output
