@@ -235,6 +235,6 @@ def published_texts(project: Project, site: Site) -> dict[str, Path]:
 
 
 def index_for_search(pages: list[Page], files: Mapping[str, bytes], workers: int) -> dict[str, bytes]:
-    """Pagefind's index of the pages, read from files (the new output)."""
-    workers = workers if len(pages) >= PARALLEL_MIN_ITEMS and can_fork() else 1
+    """Pagefind's index of the pages, read from files (the new output); the search stage decides
+    whether its share of the pages is worth `workers` forks (search.index.PARALLEL_MIN_PAGES)."""
     return search_files(pages, files, workers=workers)
