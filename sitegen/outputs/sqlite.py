@@ -71,10 +71,6 @@ CREATE INDEX targets_metric ON targets(metric);
 PAGE_SIZE = 4096
 
 
-def sqlite_file(site: Site, idx: Indexes) -> dict[str, bytes]:
-    return {str(urls.output_path(urls.data_all("sqlite"))): sqlite_bytes(site, idx)}
-
-
 def sqlite_bytes(site: Site, idx: Indexes) -> bytes:
     # Built in memory and serialised: no temporary file, so this stage stays off the disk.
     con = sqlite3.connect(":memory:")
