@@ -10,8 +10,8 @@ sitegen HTML page, holding that page's title and text, with a one-line
 template: the same number of pages with the same text, without sitegen's
 views, data files or search index. Both are timed into an empty folder (a
 first build, a clean clone) and over their last output: Hugo then overwrites
-its files, sitegen writes over its spare (the output before the last, kept
-beside it: sitegen/write.py).
+its files, sitegen fills a new folder, swaps it in and deletes the old output
+(sitegen/build/write.py).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from make_corpus import make_corpus  # noqa: E402
 
-from sitegen.build.write import spare_of
-
 
 def run(cmd: list[str], cwd: Path = ROOT, expect: int = 0) -> tuple[float, int, str]:
     """(wall seconds, peak RSS in bytes, stdout) of one command in its own process, which must
@@ -55,11 +53,11 @@ def run(cmd: list[str], cwd: Path = ROOT, expect: int = 0) -> tuple[float, int, 
 # A cold build of the pages alone, as Hugo builds them (what `sitegen serve` shows first after a
 # save), into an empty folder: `Builder.build(data=False)`, which the CLI does not offer.
 PAGES_ONLY = """
-import os, sys
+import sys
 from pathlib import Path
-from sitegen.build.pipeline import Builder, Project
+from sitegen.build import Builder
+from sitegen.common.project import Project
 Builder(Project.at(Path(%r), content=Path(sys.argv[1]), out=Path(sys.argv[2]))).build(search=False, data=False)
-os._exit(0)  # as the CLI ends: without freeing the heap object by object
 """ % str(ROOT)
 
 
@@ -149,7 +147,8 @@ def hostile(sitegen: list[str], work: Path) -> tuple[float, float]:
 
 def in_process(content: Path, work: Path) -> dict:
     """Diff time per plan pair, and a rebuild after one plan's text is edited (sitegen serve's path)."""
-    from sitegen.build.pipeline import Builder, Project
+    from sitegen.build import Builder
+    from sitegen.common.project import Project
     from sitegen.content import load_site
     from sitegen.diff import Differ, site_diffs
 
@@ -216,12 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     v_warm, _, _ = repeat(n, sitegen + ["validate", "--content", str(content)])
     build_ns = sitegen + ["build", "--content", str(content), "--out", str(public), "--no-search"]
 
-    def empty() -> None:  # no output and no spare: a first build
-        for folder in (public, spare_of(public)):
-            shutil.rmtree(folder, ignore_errors=True)
+    def empty() -> None:  # no output: a first build
+        shutil.rmtree(public, ignore_errors=True)
 
     b_ns, b_mem, _ = repeat(n, build_ns + ["--no-cache"], before=empty)
-    run(build_ns + ["--no-cache"])  # untimed: from now on there is a spare to write over
+    run(build_ns + ["--no-cache"])  # untimed: from now on there is an output to replace
     b_over, _, _ = repeat(n, build_ns + ["--no-cache"])
     b_warm, _, _ = repeat(n, build_ns)
     pages = sum(1 for _ in public.rglob("*.html"))
