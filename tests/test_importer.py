@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from pydantic import TypeAdapter
 
 from sitegen.cli import main
+from sitegen.content import load_site
 from sitegen.content.load import load_file, parse_text
 from sitegen.content.model import Metric, Plan, Theme
 from sitegen.content.registry import Registry
-from sitegen.content import load_site
 from sitegen.importer import draft_plan, parse
 from sitegen.importer.agencies import AgencyReport, parse_agencies
 from sitegen.importer.clauses import find_clauses

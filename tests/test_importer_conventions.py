@@ -25,11 +25,11 @@ from pydantic import TypeAdapter
 
 from sitegen.cli import main
 from sitegen.content.faithful import coverage
-from sitegen.content.sources import read_source
 from sitegen.content.load import load_file, parse_text
 from sitegen.content.model import AgencyKind, Plan
 from sitegen.content.registry import Registry
-from sitegen.importer import docx, draft_plan, parse
+from sitegen.content.sources import read_source
+from sitegen.importer import draft_plan, parse
 from sitegen.importer.agencies import AgencyReport, parse_agencies
 from sitegen.importer.clauses import find_clauses
 from sitegen.importer.cleanup import PAGE_NUMBER_RE, strip_furniture
@@ -122,8 +122,8 @@ def test_fixtures_are_what_the_script_makes(tmp_path):
                 f"{path.name} is stale: run tests/fixtures/import/make_fixtures.py"
             continue
         # a .docx zip carries its time of writing: compare what it says
-        fresh = docx.text_of(docx.read(tmp_path / path.name))
-        assert docx.text_of(docx.read(path)) == fresh, f"{path.name} is stale: run make_fixtures.py"
+        fresh = read_source(tmp_path / path.name)
+        assert read_source(path) == fresh, f"{path.name} is stale: run make_fixtures.py"
 
 
 # --- page furniture --------------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_a_file_that_is_not_a_word_file_fails_cleanly(tmp_path):
 
 @pytest.mark.parametrize(("name", "data", "says"), [
     ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4, "另存为 .docx"),
-    ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "这是 PDF 文件；请先把其中的文字提取为 .txt"),  # decodes as GB18030
+    ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "这是 PDF 文件；请先把其中的文字提取为"),  # GB18030 decodes it
 ])
 def test_a_doc_or_pdf_is_refused_with_what_to_do(tmp_path, name, data, says):
     source = tmp_path / name

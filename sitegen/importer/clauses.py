@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.content.text import without_spaces as squash
+from sitegen.content.text import without_spaces
 from sitegen.importer.draft import MeasureDraft
 
 OPEN_BRACKETS = "（("
@@ -28,7 +28,7 @@ _LABEL_RE = re.compile(r"^([^\s，。；：:、（）()“”《》]{2,12})[：:
 
 
 def is_clause(inner: str) -> bool:
-    s = squash(inner).rstrip("。；;，,")
+    s = without_spaces(inner).rstrip("。；;，,")
     if len(s) < 2 or len(s) > 300:
         return False
     return bool(_CLAUSE_START.match(s) or _ROLE_END.search(s) or _CLAUSE_SEGMENT.search(s))
@@ -78,7 +78,7 @@ def split_measures(body: str) -> list[MeasureDraft]:
             measures.append(MeasureDraft(text="", responsibility=responsibility))
         pos = end
     tail = clean_text(body[pos:])
-    if tail and squash(tail).strip("。；;，,"):
+    if tail and without_spaces(tail).strip("。；;，,"):
         measures.append(MeasureDraft(text=tail))
     for m in measures:
         split_label(m)

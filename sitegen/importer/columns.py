@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.content.text import without_spaces as squash
+from sitegen.content.text import without_spaces
 
 # Column roles and the headers that name them. A header is matched exactly, else by the
 # longest of these it contains (牵头单位（部门） -> 牵头单位).
@@ -47,7 +47,7 @@ class Columns:
 
 
 def column_role(name: str) -> str | None:
-    key = squash(name).strip("：:*＊")
+    key = without_spaces(name).strip("：:*＊")
     for role, names in COLUMNS.items():
         if key in names:
             return role
@@ -67,7 +67,7 @@ def read_columns(names: list[str]) -> Columns:
         cols.index["text"] = cols.index.pop("task")  # 工作任务 with nothing finer: it holds the measures
     for role, attr in (("lead", "lead_role"), ("support", "support_role")):
         if role in cols.index:
-            key = squash(names[cols.index[role]])
+            key = without_spaces(names[cols.index[role]])
             word = next((w for w in HEADER_ROLES if key.startswith(w)), None)
             if word:
                 setattr(cols, attr, HEADER_ROLES[word])

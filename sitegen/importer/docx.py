@@ -1,26 +1,24 @@
-"""`sitegen import plan.docx`: a Word file read directly, so a table comes as a table.
+"""`sitegen import plan.docx`: a Word file's plan table read as a table, so no cell spills into another.
 
-Paragraphs and tables are read in document order (python-docx). A table
-whose first row names a measures' or tasks' column (table.py) is the plan's
-table: its rows come as cells, so no cell ever spills into another; a cell
-merged down over several rows is read in each of them. The paragraphs above
-it are the title and what is printed around it; paragraphs after it are the
-plan's `closing`. A Word file without such a table is read as prose, one
-paragraph a line. Numbers Word prints itself (automatic lists) are not in
-the paragraphs' text: they are rendered and put back in front of it.
+sitegen.content.sources reads the file into blocks, paragraphs and tables in
+document order (a cell merged down over several rows comes in each of them;
+Word's automatic numbers are put back in front of their paragraphs). The
+first table whose header row names a measures' or tasks' column and a 序号 or
+agencies' column (columns.py) is the plan's table: the paragraphs above it
+are the title and what is printed around it, those after it the plan's
+`closing`. A Word file without such a table is read as prose (source.py).
 """
 
 from __future__ import annotations
 
-from sitegen.content.sources import DocxError, Grid, read, text_of  # noqa: F401 - the Word reading, shared with content
-from sitegen.content.sources import WordDocument as Document
+from sitegen.content.sources import Grid, WordDocument
 from sitegen.importer.cleanup import normalise
 from sitegen.importer.columns import names_plan_columns
 from sitegen.importer.draft import Draft
 from sitegen.importer.table import build_table
 
 
-def parse_docx(doc: Document) -> Draft | None:
+def parse_docx(doc: WordDocument) -> Draft | None:
     """The draft of a Word file whose plan is a table; None when it has no such table (read it as prose)."""
     at = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Grid) and b.rows and _is_plan_table(b)), None)
     if at is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.content.text import without_spaces as squash
+from sitegen.content.text import without_spaces
 
 CN_NUM = "一二三四五六七八九十"
 PART_RE = re.compile(rf"^([{CN_NUM}]+)\s*、\s*")
@@ -35,5 +35,5 @@ def is_marker(s: str) -> bool:
 
 def printed_number(marker: str) -> str:
     """A number as printed, without the spaces the extraction put around it: `(五) ` -> `(五)`."""
-    return squash(marker)
+    return without_spaces(marker)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.content.faithful import Coverage
-from sitegen.content.text import HAN_CHAR as HAN  # the characters coverage counts
+from sitegen.content.text import HAN_CHAR
 from sitegen.importer.agencies import AgencyReport
 from sitegen.importer.draft import Draft
 
@@ -40,7 +40,7 @@ def _coverage_warnings(cov: Coverage) -> list[str]:
         shown = "；".join(_quote(g) for g in cov.gaps[:3])
         return [f"原文汉字覆盖率 {cov.ratio:.1%}，低于 {COVERAGE_FLOOR:.0%}：原文有文字没有进入草稿，"
                 "请对照原文补齐" + (f"。未进入的文字如：{shown}" if shown else "")]
-    if gaps := [g for g in cov.gaps if len(HAN.findall(g)) >= GAP_HAN]:
+    if gaps := [g for g in cov.gaps if len(HAN_CHAR.findall(g)) >= GAP_HAN]:
         return [f"原文有 {len(gaps)} 段文字没有进入草稿，请对照原文补齐：" + "；".join(_quote(g) for g in gaps[:3])]
     return []
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.importer import docx
+from sitegen.content.sources import DocxError, read, text_of
 from sitegen.importer.cleanup import normalise, strip_furniture
+from sitegen.importer.docx import parse_docx
 from sitegen.importer.draft import Draft
 from sitegen.importer.errors import ParseError, PlanImportError
 from sitegen.importer.prose import parse_prose
@@ -23,15 +24,15 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # in this order: GB18030 decodes much that
 
 
 def read_draft(file: Path) -> tuple[str, Draft]:
-    """The text of `file` (a Word file's as docx.text_of gives it) and its draft tree."""
+    """The text of `file` (a Word file's as content.sources.text_of gives it) and its draft tree."""
     if file.suffix.lower() == ".docx":
         try:
-            document = docx.read(file)
-        except docx.DocxError as e:
+            document = read(file)
+        except DocxError as e:
             raise PlanImportError(str(e)) from None
-        text = docx.text_of(document)
+        text = text_of(document)
         try:
-            draft = docx.parse_docx(document)
+            draft = parse_docx(document)
             if draft is None:
                 return text, parse(text)
         except ParseError as e:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.content.text import without_spaces as squash
+from sitegen.content.text import without_spaces
 from sitegen.importer.clauses import split_label
 from sitegen.importer.cleanup import BOOKMARK_RE
 from sitegen.importer.columns import Columns, read_columns
@@ -106,7 +106,7 @@ class _Layout:
 
     def note(self, row: Row) -> str:
         """The cells of the kept columns, as `列名：文字` joined by ；."""
-        return "；".join(f"{squash(self.names[k])}：{mend_cell(self.cell(row, k)).replace(chr(10), '')}"
+        return "；".join(f"{without_spaces(self.names[k])}：{mend_cell(self.cell(row, k)).replace(chr(10), '')}"
                         for k in self.kept if mend_cell(self.cell(row, k)))
 
 

@@ -7,7 +7,7 @@ several lines, and may be empty. table.py makes the draft of the rows.
 
 from __future__ import annotations
 
-from sitegen.content.text import without_spaces as squash
+from sitegen.content.text import without_spaces
 from sitegen.importer.columns import names_plan_columns
 from sitegen.importer.draft import Draft
 from sitegen.importer.errors import ParseError
@@ -117,7 +117,7 @@ def _table_rows(lines: list[str], columns: list[str]) -> tuple[list[dict[int, li
             cur.append(s)
         elif not any(x.strip() for x in cur):
             cur.append(s)
-        elif squash("".join(cur)).endswith(squash(s)):
+        elif without_spaces("".join(cur)).endswith(without_spaces(s)):
             remarks.setdefault(len(rows) - 1, []).append(f"“{s}” is printed twice in the source")
         else:
             cur.append(s)
