@@ -24,7 +24,6 @@ import orjson
 from sitegen.content.model import Goal, Measure, Plan, Section, Site, Target
 from sitegen.diff import DiffSpec
 from sitegen.outputs import Joined, Output
-from sitegen.outputs.sitemap import absolute
 from sitegen.site import urls
 from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file
 from sitegen.site.memo import DistrictMemo
@@ -111,7 +110,7 @@ class Data:
         self._lines = DistrictMemo()  # a plan's CSV lines, shared by its CSV and its agencies' duty CSVs
 
     def url(self, path: str) -> str:
-        return absolute(self.base, path)
+        return urls.absolute(self.base, path)
 
     # --- JSON -------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape
 from sitegen.content.model import Plan, Site
 from sitegen.outputs import Output
 from sitegen.outputs.data import ordered_plans
-from sitegen.outputs.sitemap import absolute
 from sitegen.site import urls
 from sitegen.site.derive import Indexes
 
@@ -104,16 +103,16 @@ def atom(site: Site, idx: Indexes, feed: Feed, fallback: dt.date) -> bytes:
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="{ATOM_NS}" xml:lang="zh-Hans">',
-        f"  <id>{_x(absolute(base, feed.url))}</id>",
+        f"  <id>{_x(urls.absolute(base, feed.url))}</id>",
         f"  <title>{_x(feed.title)}</title>",
         f"  <subtitle>{_x(site.info.description)}</subtitle>",
         f"  <updated>{stamp(updated)}</updated>",
-        f'  <link rel="self" type="application/atom+xml" href="{_x(absolute(base, feed.url))}"/>',
-        f'  <link rel="alternate" type="text/html" href="{_x(absolute(base, feed.page))}"/>',
-        f"  <author><name>{_x(site.info.title)}</name><uri>{_x(absolute(base, urls.about()))}</uri></author>",
+        f'  <link rel="self" type="application/atom+xml" href="{_x(urls.absolute(base, feed.url))}"/>',
+        f'  <link rel="alternate" type="text/html" href="{_x(urls.absolute(base, feed.page))}"/>',
+        f"  <author><name>{_x(site.info.title)}</name><uri>{_x(urls.absolute(base, urls.about()))}</uri></author>",
     ]
     for p in entries:
-        url = absolute(base, urls.plan(p.district, p.year))
+        url = urls.absolute(base, urls.plan(p.district, p.year))
         lines += [
             "  <entry>",
             f"    <id>{_x(url)}</id>",

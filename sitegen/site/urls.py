@@ -212,6 +212,11 @@ def feed_agency_kind(kind: str) -> str:
     return f"/feeds/agencies/{kind}.atom"
 
 
+def absolute(base_url: str, url: str) -> str:
+    """A site URL (from this module) as a full address on the site at base_url."""
+    return base_url.rstrip("/") + url
+
+
 def output_path(url: str) -> PurePosixPath:
     """Where the page or file for url is written, relative to the output folder."""
     path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
