@@ -117,6 +117,10 @@ def explain(doc: Document, err: dict, root: Any) -> Diagnostic:
                         f"加上 `{field}:`（见 docs/content-format.md）", code="missing-key")
     if kind == "extra_forbidden":
         return _unknown_key(doc, err, root)
+    if kind == "invalid_key":  # pydantic names a None key 'None': the key itself says where it is
+        return doc.diag(loc[:-1] + (err.get("input"),), f"键 {err.get('input')!r} 不是文字",
+                        "键写成普通的词；数字、日期、true、false、~ 作键时要加引号，例如 '12':",
+                        key=True, code="bad-key")
     return _bad_value(doc, err)
 
 
