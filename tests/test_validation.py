@@ -30,9 +30,9 @@ from click.testing import CliRunner, Result
 
 from sitegen.cli import main
 from sitegen.common.diagnostics import ContentError, Diagnostic
+from sitegen.content import load_site
 from sitegen.content.load import MAX_BYTES
 from sitegen.content.model import AgencyKind, District, Metric, Plan, Theme
-from sitegen.content import load_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid" / "minimal"
@@ -425,3 +425,23 @@ def test_validate_counts_the_site_from_facts_as_the_site_itself_counts(tmp_path:
         len(site.plans), sum(p.status.value == "草稿" for p in site.plans),
         sum(len(p.measures()) for p in site.plans), len(site.agencies))
     assert again.hits == len(site.plans) and not again.plans  # counted without unpickling a plan
+
+
+def test_the_plan_cache_is_read_back_only_under_the_key_it_was_saved_with(tmp_path: Path) -> None:
+    """The key covers the versions of the libraries whose objects the cache pickles (and how YAML
+    is typed), and the checking code: another version of any of them reads an empty cache."""
+    from sitegen.content import PlanCache, cache_key, library_versions
+    from sitegen.content.cache import checking_code
+
+    cache = PlanCache()
+    site = load_site(VALID, cache).site
+    path = tmp_path / "plans.pickle"
+    cache.save(path)
+    assert PlanCache.load(path).entries == cache.entries and len(cache.entries) == len(site.plans)
+    versions = library_versions()
+    assert {"python", "pydantic", "pydantic-core", "pyyaml"} <= versions.keys()
+    for library in versions:
+        other = cache_key({**versions, library: versions[library] + "-other"})
+        assert other != cache_key() and PlanCache.load(path, other).entries == {}
+    package = Path(__file__).parent.parent / "sitegen"
+    assert set(checking_code()) == set((package / "content").rglob("*.py")) | {package / "common" / "diagnostics.py"}

@@ -38,7 +38,7 @@ def library_versions() -> dict[str, str]:
             "pyyaml": yaml.__version__}
 
 
-def _checking_code() -> list[Path]:
+def checking_code() -> list[Path]:
     """The files whose code decides what passes: the content package and the diagnostics."""
     package = Path(__file__).parent
     return sorted(package.rglob("*.py")) + [package.parent / "common" / "diagnostics.py"]
@@ -50,7 +50,7 @@ def cache_key(versions: dict[str, str] | None = None) -> bytes:
     versions = library_versions() if versions is None else versions
     parts = [str(FORMAT).encode()] + [f"{k}={v}".encode() for k, v in sorted(versions.items())]
     root = Path(__file__).parent.parent
-    for path in _checking_code():
+    for path in checking_code():
         parts += [path.relative_to(root).as_posix().encode(), path.read_bytes()]
     return digest(b"\0".join(parts))
 
