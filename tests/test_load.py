@@ -8,9 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-import sitegen.content.load as load
 from sitegen.common.diagnostics import Diagnostic
-from sitegen.content.load import MAX_BYTES, MAX_DEPTH, Document, LoadError, load_file, parse_text
+from sitegen.content import load
+from sitegen.content.load import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    Document,
+    LoadError,
+    load_file,
+    parse_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -307,3 +314,12 @@ def test_without_spaces_drops_exactly_the_whitespace_a_regex_would():
     from sitegen.content.text import without_spaces
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert without_spaces(every) == re.sub(r"\s+", "", every)
+
+
+def test_short_scalars_are_kept_in_the_dict_the_caller_gives() -> None:
+    """What a run shares between its files is the run's: no module keeps it."""
+    scalars: dict = {}
+    text = "role: 牵头\nn: 1\nwords: 一段比二十四个字符更长的文字，不会被记下来，因为它太长了\n"
+    doc = parse_text(text, "a.yaml", scalars=scalars)
+    assert doc.data == parse_text(text, "a.yaml").data == yaml.safe_load(text)
+    assert scalars == {"role": "role", "牵头": "牵头", "n": "n", "1": 1, "words": "words"}

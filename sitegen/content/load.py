@@ -326,51 +326,56 @@ def _quick(text: str, typed: dict[str, Any]) -> Any:
             if cls is _ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _Slow
-                raw, implicit = event.value, event.implicit
-                if len(raw) > _SHORT or not implicit[0]:
-                    value = _typed(loader, raw, implicit)
+                raw = event.value
+                if len(raw) > _SHORT or not event.implicit[0]:
+                    value = _typed(loader, raw, event.implicit)
                 else:  # keys, roles, agency names: a few thousand words typed a million times
                     value = typed.get(raw, _NOKEY)
                     if value is _NOKEY:
-                        value = typed[raw] = _typed(loader, raw, implicit)
-                if in_list:
-                    top.append(value)
-                elif top is None:
-                    root = value
-                elif key is _NOKEY:
-                    if value in top:
-                        raise _Slow  # a duplicate key
-                    key = value
-                else:
-                    top[key] = value
-                    key = _NOKEY
+                        value = typed[raw] = _typed(loader, raw, event.implicit)
+                opens = False
             elif cls is _MapStart or cls is _SeqStart:
                 if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                     raise _Slow
                 value = {} if cls is _MapStart else []
-                if in_list:
-                    top.append(value)
-                elif top is None:
-                    root = value
-                elif key is _NOKEY:
-                    raise _Slow  # a key that is no plain word
-                else:
-                    top[key] = value
-                stack.append((top, in_list, _NOKEY))
-                top, in_list, key = value, cls is _SeqStart, _NOKEY
+                opens = True
             elif cls is _MapEnd or cls is _SeqEnd:
                 top, in_list, key = stack.pop()
-            elif cls is _DocStart:
-                docs += 1
-                if docs > 1:
-                    raise _Slow  # yaml.compose refuses a second document
-            elif cls not in _Skip:  # an alias
-                raise _Slow
+                continue
+            else:
+                docs = _count_documents(cls, docs)
+                continue
+            if in_list:
+                top.append(value)
+            elif top is None:
+                root = value
+            elif key is not _NOKEY:
+                top[key] = value
+                key = _NOKEY
+            elif opens or value in top:
+                raise _Slow  # a key that is no plain word, or a duplicate key
+            else:
+                key = value
+                continue
+            if opens:
+                stack.append((top, in_list, _NOKEY))
+                top, in_list, key = value, cls is _SeqStart, _NOKEY
     except (yaml.YAMLError, TypeError):  # TypeError: an unhashable key
         raise _Slow from None
     finally:
         loader.dispose()
     return root
+
+
+def _count_documents(cls: type, docs: int) -> int:
+    """The documents started so far, after an event that is neither a value nor an end."""
+    if cls is _DocStart:
+        if docs:
+            raise _Slow  # yaml.compose refuses a second document
+        return 1
+    if cls not in _Skip:  # an alias
+        raise _Slow
+    return docs
 
 
 _NOKEY = object()
