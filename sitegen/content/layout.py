@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel
 
 from sitegen.content.model import AgencyKind, District, Metric, Theme
 
 # Every site has these four; a plan is checked against them.
-REGISTRIES: dict[str, type[BaseModel]] = {
+REGISTRIES: MappingProxyType[str, type[BaseModel]] = MappingProxyType({
     "districts.yaml": District,
     "agencies.yaml": AgencyKind,
     "themes.yaml": Theme,
     "metrics.yaml": Metric,
-}
+})
 PLANS = "plans"  # plans/<district>/<year>.yaml
 SOURCES = "sources"  # the published texts the plans name in `source.file`
 PLAN_SUFFIXES = (".yaml", ".yml")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -93,16 +94,16 @@ def _close_field(err: dict, root: Any) -> str | None:
     return close[0] if close else None
 
 
-_EXPECTED = {"string_type": "文字", "int_parsing": "整数", "int_type": "整数",
+_EXPECTED = MappingProxyType({"string_type": "文字", "int_parsing": "整数", "int_type": "整数",
              "float_parsing": "数字", "float_type": "数字", "bool_parsing": "true 或 false",
              "bool_type": "true 或 false", "list_type": "列表", "tuple_type": "列表",
              "dict_type": "键值（mapping）", "model_type": "键值（mapping）",
              "date_type": "日期（YYYY-MM-DD）", "date_parsing": "日期（YYYY-MM-DD）",
-             "date_from_datetime_parsing": "日期（YYYY-MM-DD）"}
-_MODEL_NAMES = {"plan": "计划", "section": "部分", "measure": "措施", "goal": "目标", "target": "指标",
+             "date_from_datetime_parsing": "日期（YYYY-MM-DD）"})
+_MODEL_NAMES = MappingProxyType({"plan": "计划", "section": "部分", "measure": "措施", "goal": "目标", "target": "指标",
                 "agencyref": "责任单位", "source": "source", "district": "区", "agencykind": "单位类别",
                 "theme": "主题", "metric": "指标", "localnames": "local", "comparison": "比较",
-                "siteinfo": "网站信息"}
+                "siteinfo": "网站信息"})
 
 
 def explain(doc: Document, err: dict, root: Any) -> Diagnostic:

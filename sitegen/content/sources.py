@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 
 class DocxError(Exception):
@@ -68,7 +69,7 @@ def _cn(n: int) -> str:
     return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
 
 
-_FORMATS = {
+_FORMATS = MappingProxyType({
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
     "decimalFullWidth": lambda n: "".join(chr(ord(c) + 0xFEE0) for c in str(n)),
@@ -77,7 +78,7 @@ _FORMATS = {
     "chineseCounting": _cn, "chineseCountingThousand": _cn, "chineseLegalSimplified": _cn,
     "ideographTraditional": _cn, "japaneseCounting": _cn, "taiwaneseCounting": _cn,
     "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26), "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
-}
+})
 
 
 class _Numbering:
