@@ -150,7 +150,8 @@ def in_process(content: Path, work: Path) -> dict:
     from sitegen.build import Builder
     from sitegen.common.project import Project
     from sitegen.content import load_site
-    from sitegen.diff import Differ, site_diffs
+    from sitegen.diff import Differ
+    from sitegen.site.diffs import site_diffs
 
     site = load_site(content).site
     specs = site_diffs(site)

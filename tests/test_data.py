@@ -403,7 +403,8 @@ def test_each_task_permanent_url_resolves_to_its_anchor(files, site, base):
 
 
 def test_every_diff_page_has_its_json_listed_in_the_index(files, site, base):
-    from sitegen.diff import diff_plans, site_diffs, to_json
+    from sitegen.diff import diff_plans, to_json
+    from sitegen.site.diffs import site_diffs
 
     specs = site_diffs(site)
     assert specs, "the seeds have the configured comparisons"

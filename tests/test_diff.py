@@ -20,8 +20,9 @@ from click.testing import CliRunner
 
 from sitegen.cli import main
 from sitegen.content import load_plan, load_site
-from sitegen.diff import Differ, diff_plans, site_diffs, to_json, to_text
+from sitegen.diff import Differ, diff_plans, to_json, to_text
 from sitegen.diff.model import PlanDiff
+from sitegen.site.diffs import site_diffs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REGISTRIES = FIXTURES / "valid" / "minimal"

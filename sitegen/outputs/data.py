@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import orjson
 
 from sitegen.content.model import Goal, Measure, Plan, Section, Site, Target
-from sitegen.diff import DiffSpec
+from sitegen.site.diffs import DiffSpec
 from sitegen.outputs import Joined, Output
 from sitegen.site import urls
 from sitegen.site.derive import REGISTRY_FILES, Duty, Indexes, diff_deps, plan_file

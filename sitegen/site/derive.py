@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from sitegen.content.registry import Registry
-from sitegen.diff import Differ, DiffSpec, PlanDiff, site_diffs
+from sitegen.diff import Differ, PlanDiff
+from sitegen.site.diffs import DiffSpec, site_diffs
 
 ROLE_CLASSES = ("lead", "shared", "support")
 # What a page or data file depends on, as content files relative to content/ (a rebuild

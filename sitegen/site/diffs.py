@@ -1,4 +1,5 @@
-"""Which diffs the site shows: consecutive plans of each district, then the editors' comparisons."""
+"""Which diffs the site shows: consecutive plans of each district, then the editors' comparisons,
+each with its page's URL and title (the diffs themselves: sitegen.diff)."""
 
 from __future__ import annotations
 

@@ -9,10 +9,11 @@ generated stylesheet (outputs/filters.py) hides the others while `#k-<kind>` or
 
 from __future__ import annotations
 
-from sitegen.diff import DiffSpec, PlanDiff
+from sitegen.diff import PlanDiff
 from sitegen.diff.model import AgencyChange, Change, Side, TargetChange, TargetSide
 from sitegen.site import urls
 from sitegen.site.derive import COMPARISONS_FILE, diff_deps
+from sitegen.site.diffs import DiffSpec
 from sitegen.site.pages.common import REGISTRY_FILES, Lookups, Page, number, plan_file, target_cell
 
 STATUS_LABELS = {"unchanged": "未变", "reworded": "改写", "moved": "移动", "added": "新增", "removed": "删去",
