@@ -39,7 +39,9 @@ def site(tmp_path, corpus) -> tuple[Project, Builder]:
     shutil.copytree(corpus, content)
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    project = Project(content, tmp_path / "public", templates, ROOT / "static")
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    project = Project(content, tmp_path / "public", templates, static)
     builder = Builder(project, workers=1)
     builder.build(search=False)
     assert len(builder.rendered) > 100  # the first build renders everything
@@ -122,6 +124,21 @@ def test_template_change_renders_every_page(site):
                     encoding="utf-8")
     rendered = rebuild(project, builder)
     assert rendered == set(deps(project))
+
+
+def test_static_file_change_renders_every_page_and_renames_its_copy(site):
+    project, builder = site
+    style = project.static / "style.css"
+    old = next(p.name for p in (project.out / "assets").iterdir() if p.name.startswith("style."))
+    style.write_text(style.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assert rebuild(project, builder) == set(deps(project))  # every page links the stylesheet by its new name
+    assert not (project.out / "assets" / old).exists()
+
+
+def test_a_build_after_the_output_was_deleted_writes_it_all(site):
+    project, builder = site
+    shutil.rmtree(project.out)
+    assert rebuild(project, builder) == set(deps(project))
 
 
 def test_new_plan(site):

@@ -109,9 +109,10 @@ class Todo:
     texts: dict[str, Path]  # published texts to copy, by output path
 
 
-def pick(record: Record, seen: Snapshot, pages: list[Page], outputs: list[Output],
-         texts: dict[str, Path]) -> Todo:
-    """What is out of date in the output the record describes, now that the files are as seen."""
+def pick(record: Record, seen: Snapshot, pages: list[Page], outputs: list[Output], texts: dict[str, Path],
+         content: Path) -> Todo:
+    """What is out of date in the output the record describes, now that the files (content/ and
+    the rest) are as seen."""
     everything = record.seen.code != seen.code or record.seen.content.get("site.yaml") != seen.content.get("site.yaml")
     since = None if everything else changed(record.seen.content, seen.content)
     data_since = None if record.data_seen is None else changed(record.data_seen, seen.content)
@@ -123,7 +124,7 @@ def pick(record: Record, seen: Snapshot, pages: list[Page], outputs: list[Output
     return Todo([p for p in pages if stale(str(p.out_path), p.deps, since)],
                 [o for o in outputs if stale(o.rel, o.deps, data_since)],
                 {rel: path for rel, path in texts.items()
-                 if since is None or f"sources/{path.name}" in since or rel not in record.files})
+                 if since is None or path.relative_to(content).as_posix() in since or rel not in record.files})
 
 
 class Builder:
@@ -161,7 +162,8 @@ class Builder:
         outputs, joined = data_files(prepared.site, prepared.idx) if data else ([], [])
         texts = published_texts(project, prepared.site)
         record = self.record if project.out.is_dir() else None
-        todo = pick(record, seen, prepared.pages, outputs, texts) if record else Todo(prepared.pages, outputs, texts)
+        todo = pick(record, seen, prepared.pages, outputs, texts, project.content) if record else \
+            Todo(prepared.pages, outputs, texts)
         with Patch(project.out, record.files) if record else Staging(project.out) as folder:
             index = self._write(folder, env, prepared, static, todo, joined, search=search and data)
             if data:
