@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from types import MappingProxyType
 
 from sitegen.content.model import Plan, Section
 from sitegen.diff.compare import by_kind
 from sitegen.diff.lookups import Lookups
 from sitegen.diff.model import Change, FilterKey, Group, KindDiff, KindItem
 
-_KIND_LISTS = {"added": "gained", "removed": "lost", "role": "role_changes", "renamed": "renames"}
+_KIND_LISTS = MappingProxyType({"added": "gained", "removed": "lost", "role": "role_changes", "renamed": "renames"})
 
 
 def counts(statuses: tuple[str, ...], items: Iterable) -> dict[str, int]:

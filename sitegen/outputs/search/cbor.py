@@ -6,8 +6,10 @@ Only the kinds Pagefind uses: unsigned and negative integers, byte and text stri
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 _WIDTHS = ((24, 1), (25, 2), (26, 4), (27, 8))  # additional info -> bytes of the argument that follow
-_WIDTH = dict(_WIDTHS)
+_WIDTH = MappingProxyType(dict(_WIDTHS))
 
 
 def decode(data: bytes, i: int = 0):

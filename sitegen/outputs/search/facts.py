@@ -4,14 +4,15 @@ and a sub-result title for each measure it shows."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import MappingProxyType
 
 from sitegen.site.pages import Page
 from sitegen.site.pages.common import summary
 
 # A plan outranks the theme and duty pages that name the query in their headings (they come next).
 PLAN_WEIGHT = 3
-_KINDS = {"plan.html": "plan", "duty.html": "duty", "theme_district.html": "theme"}  # by template; else "page"
-_KIND_LABELS = {"plan": "计划", "duty": "单位职责", "theme": "主题", "page": "页面"}
+_KINDS = MappingProxyType({"plan.html": "plan", "duty.html": "duty", "theme_district.html": "theme"})  # by template, else "page"
+_KIND_LABELS = MappingProxyType({"plan": "计划", "duty": "单位职责", "theme": "主题", "page": "页面"})
 
 
 def page_kind(page: Page) -> str:
