@@ -185,7 +185,7 @@ def citation(lk: Lookups, plan: Plan, measure_id: str, url: str) -> str:
 def measure_view(lk: Lookups, p: Placed, anchor: str | None = None) -> dict:
     """A measure ready to print where it is shown: its id on the page (anchor, default its id)
     and `base`, what it shows wherever it is shown, made once per measure while its district's
-    pages are made; templates render what reads only `base` once per measure (render.Fragments)."""
+    pages are made; templates render what reads only `base` once per measure (memo.Fragments)."""
     return {"base": measure_base(lk, p), "anchor": anchor or p.measure.id}
 
 
