@@ -31,16 +31,6 @@ def enabled() -> bool:
     return os.environ.get(SWITCH, "1") != "0"
 
 
-@dataclass(frozen=True)
-class Speedup:
-    """A speed-up: its name, the class attributes it gives the Jinja environment, and its check
-    (None when it may be used, else why not)."""
-
-    name: str
-    attributes: Callable[[], dict]
-    check: Callable[[type[jinja2.Environment]], str | None]
-
-
 # == Jinja2 3.1 and MarkupSafe 3.0: rendering templates ==========================================
 #
 # Two speed-ups, together about a third of the time spent rendering pages at 1,000 plans:
@@ -58,6 +48,16 @@ class Speedup:
 #   public by name and the sandbox overrides it, but it is not in Jinja's documented API. A
 #   plain dict's attributes are exactly those of the dict type (it has no __dict__), so looking
 #   the key up first, for a name that is not one of them, returns what Jinja's order returns.
+
+
+@dataclass(frozen=True)
+class Speedup:
+    """A speed-up of rendering: its name, the class attributes it gives the Jinja environment
+    class, and its check of that class (None when it may be used, else why not)."""
+
+    name: str
+    attributes: Callable[[], dict]
+    check: Callable[[type[jinja2.Environment]], str | None]
 
 
 def _escape_to_str() -> Callable | None:
@@ -217,9 +217,7 @@ def _with(speedups: tuple[Speedup, ...]) -> type[jinja2.Environment]:
 
 def checked(speedups: tuple[Speedup, ...] = RENDERING) -> tuple[tuple[Speedup, ...], dict[str, str]]:
     """The speed-ups that pass their checks, and why each other one was left out (name ->
-    reason). Each is checked alone, then the probe is rendered with all that passed; should
-    that differ from stock Jinja, each is tried on the probe alone, and those that pass alone
-    together once more, else none is used."""
+    reason). Each runs its own check, then the probe is rendered with all that passed."""
     passed, failed = [], {}
     for speedup in speedups:
         try:
@@ -230,25 +228,30 @@ def checked(speedups: tuple[Speedup, ...] = RENDERING) -> tuple[tuple[Speedup, .
             failed[speedup.name] = reason
         else:
             passed.append(speedup)
-    if not passed:
-        return (), failed
+    return (_on_the_probe(tuple(passed), failed) if passed else ()), failed
+
+
+def _on_the_probe(speedups: tuple[Speedup, ...], failed: dict[str, str]) -> tuple[Speedup, ...]:
+    """Those of the speed-ups with which the probe renders as stock Jinja renders it: all of
+    them together; else those that pass alone, if they pass together; else none. Adds why to
+    `failed` for each left out."""
     try:
         stock = _probe_render(jinja2.Environment)
     except Exception as error:  # noqa: BLE001 -- a library this unlike the one read is not sped up at all
-        failed.update((s.name, f"the probe fails with stock Jinja: {type(error).__name__}: {error}") for s in passed)
-        return (), failed
-    if _renders_as(stock, _with(tuple(passed))) is None:
-        return tuple(passed), failed
+        failed.update((s.name, f"the probe fails with stock Jinja: {type(error).__name__}: {error}") for s in speedups)
+        return ()
+    if _renders_as(stock, _with(speedups)) is None:
+        return speedups
     alone = []
-    for speedup in passed:
+    for speedup in speedups:
         if reason := _renders_as(stock, _with((speedup,))):
             failed[speedup.name] = reason
         else:
             alone.append(speedup)
     if alone and _renders_as(stock, _with(tuple(alone))) is None:
-        return tuple(alone), failed
+        return tuple(alone)
     failed.update((s.name, "the probe renders otherwise with the others") for s in alone)
-    return (), failed
+    return ()
 
 
 def environment_class(fast: bool = True, speedups: tuple[Speedup, ...] = RENDERING) -> type[jinja2.Environment]:
