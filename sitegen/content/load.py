@@ -1,9 +1,13 @@
 """Load YAML safely into plain values that remember where each one was written.
 
-PyYAML's safe composer (the C one when present) builds a node tree that keeps
-line and column marks; we walk it ourselves so we can refuse what content
-never needs (aliases, tags, duplicate keys, deep nesting) with a message at
-the right place, instead of failing later with no location.
+A file is read twice only when something in it must be located. The quick
+path builds the data straight from PyYAML's parser events (the C parser when
+present), typing scalars with the loader's own resolver and constructor, as
+yaml.safe_load does. Anything it does not accept, and any message that must
+point into the file, goes to the marked path: PyYAML's safe composer builds a
+node tree with line and column marks, and we walk it ourselves so we can
+refuse what content never needs (aliases, tags, duplicate keys, deep nesting)
+with a message at the right place, instead of failing later with no location.
 """
 
 from __future__ import annotations
@@ -277,7 +281,7 @@ def _scalar(node: yaml.ScalarNode, constructor: yaml.SafeLoader) -> Any:
         return node.value
 
 
-# -- the quick path: data from the C parser's events, no nodes, no marks -------------------
+# -- the quick path: data from the parser's events, no nodes, no marks -------------------
 
 class _Slow(Exception):
     """Something the quick path leaves to the marked one (which reports it where it is)."""
