@@ -15,7 +15,7 @@ from building import build_files
 from click.testing import CliRunner
 
 from sitegen.build import build
-from sitegen.build.write import Staging
+from sitegen.build.write import Staging, spare_of
 from sitegen.cli import main
 from sitegen.common.project import Project
 from sitegen.content.schema import plan_schema
@@ -92,6 +92,52 @@ def test_write_failure_midway_keeps_old_output_and_cleans_up(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
+def test_a_build_over_the_spare_writes_exactly_what_a_fresh_build_writes(content, tmp_path):
+    out, fresh = tmp_path / "public", tmp_path / "fresh"
+    for _ in range(2):  # the second build keeps the first's output as the spare
+        assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
+    spare = spare_of(out)
+    assert spare.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "content", "public"]
+    home = spare / "index.html"
+    home.write_bytes(home.read_bytes() + b"<p>longer than the page will be</p>" * 100)  # must be cut short
+    (spare / "plans" / "gone" / "2001").mkdir(parents=True)
+    (spare / "plans" / "gone" / "2001" / "index.html").write_text("a page no build makes now")
+    (spare / "plans" / "stale.txt").write_text("a file beside folders the build writes")
+    assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
+    assert run("build", "--content", str(content), "--out", str(fresh), "--no-search").exit_code == 0
+    assert tree(out) == tree(fresh)
+    assert not (out / "plans" / "gone").exists()  # folders left empty go too
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_dir()) == \
+        sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_dir())
+
+
+def test_a_spare_file_linked_into_the_live_output_is_never_written_through(tmp_path):
+    out = tmp_path / "public"
+    write(out, {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css", "b.html": b"b"})
+    spare = spare_of(out)
+    spare.mkdir()
+    (spare / "static").mkdir()
+    for rel in ("a.html", "all.csv", "static/site.css"):  # as an older sitegen's rebuilds linked them
+        os.link(out / rel, spare / rel)
+    (spare / "stale.html").write_bytes(b"old")
+    css = tmp_path / "site.css"
+    css.write_text("new css")
+    with Staging(out) as staging:
+        assert staging.reused and not spare.exists()
+        staging.write("a.html", b"new page")
+        staging.write_chunks("all.csv", iter([b"new ", b"rows"]))
+        staging.copy_all({"static/site.css": css})
+        live = {rel: (out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")}
+        # nothing live changes
+        assert live == {"a.html": b"live", "all.csv": b"live rows", "static/site.css": b"live css"}
+        staging.commit()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == \
+        ["a.html", "all.csv", "static/site.css"]
+    assert [(out / rel).read_bytes() for rel in ("a.html", "all.csv", "static/site.css")] == \
+        [b"new page", b"new rows", b"new css"]
+    assert (spare / "a.html").read_bytes() == b"live"  # the replaced output is the next spare
+
+
 KILLED_AT_THE_SWAP = """
 import os, signal, sys
 from pathlib import Path
@@ -117,12 +163,12 @@ def test_a_build_after_a_killed_one_sweeps_what_it_left(content, tmp_path):
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")]
     assert left and (tmp_path / left[0] / "index.html").is_file()  # a whole copy of the site
     assert tree(out) == before  # the live output is whole
-    (tmp_path / ".public.spare").mkdir()  # what an older sitegen kept beside the output
     with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as running:
         try:  # a build still running (here: a process still alive) keeps its folder
             (tmp_path / f".public.new-{running.pid}-x").mkdir()
             assert run("build", "--content", str(content), "--out", str(out), "--no-search").exit_code == 0
-            assert sorted(p.name for p in tmp_path.iterdir()) == [f".public.new-{running.pid}-x", "content", "public"]
+            assert sorted(p.name for p in tmp_path.iterdir()) == \
+                [f".public.new-{running.pid}-x", ".public.spare", "content", "public"]
         finally:
             running.kill()
     assert tree(out) == before

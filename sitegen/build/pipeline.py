@@ -25,9 +25,9 @@ from sitegen.common.diagnostics import ContentError, Diagnostic
 from sitegen.common.gcpause import paused
 from sitegen.common.parallel import can_fork, cores, fork_map
 from sitegen.common.project import Project
+from sitegen.content import PlanCache, load_site
 from sitegen.content.load import display_path
 from sitegen.content.model import Site, Status
-from sitegen.content import PlanCache, load_site
 from sitegen.diff import to_json
 from sitegen.outputs import Joined, Output
 from sitegen.outputs.assets import Assets, assets
@@ -42,7 +42,8 @@ from sitegen.site.derive import DiffCache, Indexes, derive
 from sitegen.site.pages import Page, build_pages
 from sitegen.site.render import environment, render_page
 
-PARALLEL_MIN_ITEMS = 400  # below this, forking a big process costs more than it saves (a one-plan rebuild is ~110 pages)
+# Below this, forking a big process costs more than it saves (a one-plan rebuild is ~110 pages).
+PARALLEL_MIN_ITEMS = 400
 CHUNKS_PER_WORKER = 16  # work is handed out in this many pieces per worker, so both finish together
 HEAVY = 100  # an Output this heavy (SQLite: seconds) is made first, so no worker is left with it at the end
 
