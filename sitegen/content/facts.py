@@ -29,14 +29,16 @@ def facts(plan: Plan) -> Facts:
 
 def sections_at(plan: Plan) -> Iterator[tuple[tuple, Section]]:
     """(location, section) for every section, depth first, with locations as in the YAML file."""
+    return _sections_at(plan.parts, ("parts",))
 
-    def walk(sections, loc):
-        for i, s in enumerate(sections):
-            here = loc + (i,)
-            yield here, s
-            yield from walk(s.items, here + ("items",))
 
-    yield from walk(plan.parts, ("parts",))
+def _sections_at(sections: tuple[Section, ...], loc: tuple) -> Iterator[tuple[tuple, Section]]:
+    # A module function, not a closure that calls itself: such a closure is a reference cycle,
+    # garbage for the collector on every call.
+    for i, s in enumerate(sections):
+        here = loc + (i,)
+        yield here, s
+        yield from _sections_at(s.items, here + ("items",))
 
 
 def was_links(plan: Plan) -> Iterator[tuple[tuple, str]]:

@@ -228,13 +228,16 @@ class Plan(Record):
     def sections(self) -> list[tuple[tuple[Section, ...], Section]]:
         """Every section, depth first, with its ancestors."""
         out: list[tuple[tuple[Section, ...], Section]] = []
-
-        def walk(sections: tuple[Section, ...], trail: tuple[Section, ...]) -> None:
-            for s in sections:
+        # An explicit stack, not a closure that calls itself (a reference cycle made on every call).
+        stack: list[tuple[tuple[Section, ...], tuple[Section, ...]]] = [(self.parts, ())]
+        while stack:
+            sections, trail = stack.pop()
+            for k, s in enumerate(sections):
                 out.append((trail, s))
-                walk(s.items, trail + (s,))
-
-        walk(self.parts, ())
+                if s.items:  # its items come next, before its later siblings
+                    stack.append((sections[k + 1:], trail))
+                    stack.append((s.items, trail + (s,)))
+                    break
         return out
 
     def measures(self) -> list[Measure]:
