@@ -57,7 +57,8 @@ def test_a_speedup_that_renders_otherwise_is_left_out():
     passed, failed = speedups.checked(speedups.RENDERING + (wrong,))
     assert [s.name for s in passed] == [s.name for s in speedups.RENDERING]
     assert list(failed) == ["wrong"]
-    assert speedups.in_use(speedups.environment_class(speedups=(wrong,))()) == ()
+    assert speedups.in_use(environment(ROOT / "templates", fast=(wrong,))) == ()
+    assert speedups.in_use(environment(ROOT / "templates", fast=(wrong, speedups.RENDERING[0]))) == ("escape",)
 
 
 def test_the_switch_turns_every_speedup_off(monkeypatch):
