@@ -271,20 +271,6 @@ def versioned(doc: dict) -> dict:
 # --- the files -----------------------------------------------------------------------
 
 
-def data_files(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
-               feeds: Iterable[str] = ()) -> dict[str, bytes]:
-    """Every data file except the SQLite one (see sqlite.py), made at once (what tests read).
-
-    `diffs` is the hook for the diff engine: each record becomes its JSON file and an
-    entry of index.json. `feeds` are the URLs of the Atom feeds, listed in index.json.
-    """
-    outputs, joined = data_outputs(site, idx, diffs, feeds)
-    files = {o.rel: o.make() for o in outputs}
-    for j in joined:
-        files[j.rel] = b"".join(j.chunks(files.__getitem__))
-    return files
-
-
 def data_outputs(site: Site, idx: Indexes, diffs: Iterable[DiffRecord] = (),
                  feeds: Iterable[str] = ()) -> tuple[list[Output], list[Joined]]:
     """Every data file but SQLite, as outputs made on demand with what each depends on; the

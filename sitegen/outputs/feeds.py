@@ -66,10 +66,6 @@ def feed_list(site: Site, idx: Indexes) -> list[Feed]:
     return feeds
 
 
-def feed_files(site: Site, idx: Indexes) -> dict[str, bytes]:
-    return {o.rel: o.make() for o in feed_outputs(site, idx)}
-
-
 def feed_outputs(site: Site, idx: Indexes, feeds: list[Feed] | None = None) -> list[Output]:
     """Each feed as an output made when asked (feeds list plans from anywhere: remade every build)."""
     every = ordered_plans(idx)
