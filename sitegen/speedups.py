@@ -33,8 +33,8 @@ def enabled() -> bool:
 
 # == Jinja2 3.1 and MarkupSafe 3.0: rendering templates ==========================================
 #
-# Two speed-ups. Rendering every page of the 1,000-plan corpus on one core took 18.1 CPU-s
-# with stock Jinja and 9.7 with both; 14.1 without the dict-first lookups, 13.1 without the
+# Two speed-ups. Rendering every page of the 1,000-plan corpus on one core took 16.1 CPU-s
+# with stock Jinja and 8.6 with both; 12.3 without the dict-first lookups, 11.7 without the
 # escape (benchmarks/speedups.py). The whole build's CPU time falls by about a sixth.
 #
 # - escape: a template's `{{ value }}` is compiled to `escape(value)`, and MarkupSafe's escape

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_seed_site_is_the_same_built_with_the_speedups_and_without(tmp_path, monkeypatch):
     """Every page and data file, through the real build."""
+    assert speedups.in_use(environment(ROOT / "templates"))  # what the build below renders with
     fast = build_files(project_in(tmp_path / "fast", ROOT / "content"))
     monkeypatch.setenv(speedups.SWITCH, "0")
     assert speedups.in_use(environment(ROOT / "templates")) == ()  # what the build below renders with
