@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -55,14 +56,17 @@ def fork_map(fn: Callable[[P], R], pieces: Sequence[P], workers: int) -> Iterato
     ctx = multiprocessing.get_context("fork")
     tasks, results = ctx.SimpleQueue(), ctx.Queue()
 
+    parent = os.getpid()
+
     def work() -> None:
         gc.set_threshold(WORKER_GC_THRESHOLD, 20, 100)
-        while (i := tasks.get()) is not None:
+        while (i := tasks.get()) is not None and os.getppid() == parent:
             try:
                 results.put((True, fn(pieces[i])))
             except BaseException as e:  # noqa: BLE001 - sent to the parent, which raises it
                 results.put((False, _portable(e)))
-                return
+                break
+        _hand_over(results, parent)
 
     procs = [ctx.Process(target=work, daemon=True) for _ in range(min(workers, len(pieces)))]
     for p in procs:
@@ -100,6 +104,19 @@ def _next(results, procs) -> tuple[bool, object]:
             dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
             if dead:
                 return False, WorkerFailed(f"a worker ended with exit code {dead[0]}")
+
+
+def _hand_over(results, parent: int) -> None:
+    """Wait until what this worker sent has reached the pipe, unless the parent is gone (killed:
+    an out-of-memory killer, a CI timeout): then nobody reads the pipe, a full one would block
+    the worker's exit for ever, and the worker ends at once instead."""
+    results.close()
+    flushing = threading.Thread(target=results.join_thread, daemon=True)
+    flushing.start()
+    while flushing.is_alive():
+        flushing.join(0.5)
+        if os.getppid() != parent:
+            os._exit(1)  # a forked worker's own end, as multiprocessing's; the parent is gone
 
 
 def _portable(e: BaseException) -> BaseException:
