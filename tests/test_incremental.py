@@ -3,9 +3,10 @@ byte what a full build makes, and exactly the pages that depend on the edit were
 
 from __future__ import annotations
 
-import gc
-import os
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,34 +221,39 @@ def test_pages_only_rebuild_keeps_the_data_files_until_a_build_with_data(site):
 
 
 def test_a_long_session_stays_flat_in_objects_and_memory(tmp_path):
-    """200 saves, each rebuilt as sitegen serve does (the pages, then the data files): the objects
-    the collector tracks (frozen or not) and the process's memory reach no higher late in the
-    session than early on. Each build's model is frozen while it is current; were the models it
-    replaced never collected, each save would add hundreds of objects for good."""
+    """200 saves, each rebuilt as sitegen serve does (the pages, then the data files), in a
+    process of its own as serve is: the objects the collector tracks (frozen or not) and the
+    process's memory reach no higher late in the session than early on. Each build's model is
+    frozen while it is current; were the models it replaced never collected, each save would
+    add hundreds of objects for good."""
     shutil.copytree(ROOT / "tests" / "fixtures" / "valid" / "minimal", tmp_path / "content")
-    project = Project(tmp_path / "content", tmp_path / "public", ROOT / "templates", ROOT / "static")
-    builder = Builder(project, drafts=True, workers=1)
-    builder.build(search=False)
-    plan = sorted((project.content / "plans").glob("*/*.yaml"))[0]
-    text = plan.read_text(encoding="utf-8")
-    objects, memory = [], []
-    for save in range(200):
-        plan.write_text(text + ("notes: 备注\n" if save % 2 == 0 else ""), encoding="utf-8")
-        builder.build(search=False, data=False)
-        builder.build(search=False)
-        objects.append(len(gc.get_objects()) + gc.get_freeze_count())
-        memory.append(resident())
+    script = SESSION.format(root=str(ROOT), folder=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    objects, memory = json.loads(done.stdout.splitlines()[-1])
     # Garbage piles up until the collector runs, so the count saws up and down: compare peaks.
     assert max(objects[100:]) <= max(objects[20:100]) * 1.02
     assert max(memory[100:]) <= max(memory[20:100]) + 4 * 2**20
 
 
-def resident() -> int:
-    """The process's resident memory in bytes (its peak where the current figure is not known)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        import resource
+SESSION = """
+import gc, json, os
+from pathlib import Path
+from sitegen.build import Builder
+from sitegen.common.project import Project
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+root, folder = Path({root!r}), Path({folder!r})
+project = Project(folder / "content", folder / "public", root / "templates", root / "static")
+builder = Builder(project, drafts=True, workers=1)
+builder.build(search=False)
+plan = sorted((project.content / "plans").glob("*/*.yaml"))[0]
+text = plan.read_text(encoding="utf-8")
+objects, memory = [], []
+for save in range(200):
+    plan.write_text(text + ("notes: 备注\\n" if save % 2 == 0 else ""), encoding="utf-8")
+    builder.build(search=False, data=False)
+    builder.build(search=False)
+    objects.append(len(gc.get_objects()) + gc.get_freeze_count())
+    with open("/proc/self/statm") as f:
+        memory.append(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+print(json.dumps([objects, memory]))
+"""
