@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sitegen.content.model import AgencyRef, Goal, Measure, Plan, Section, Site, Target
 from sitegen.content.registry import Registry
@@ -214,60 +214,69 @@ def derive(site: Site, cache: DiffCache | None = None) -> Indexes:
     if cache is None:
         cache = DiffCache()
     cache.check(site)
-
-    by_district: dict[str, list[Plan]] = defaultdict(list)
-    by_year: dict[int, list[Plan]] = defaultdict(list)
-    duties: dict[tuple[str, str], tuple[Duty, ...]] = {}
-    placed: dict[str, tuple[Placed, ...]] = {}
-    by_agency: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
-    by_theme: dict[str, list[Placed]] = defaultdict(list)
-    by_metric: dict[str, list[PlacedTarget]] = defaultdict(list)
-    plans_by_agency: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
-    plans_by_theme: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
-    role_counts: dict[str, dict[str, dict[int, dict[str, int]]]] = defaultdict(dict)
-
-    known: dict[tuple, Duty] = {}
+    gathered, known = _Gathered(), {}
     for plan in plans:
-        by_district[plan.district].append(plan)
-        by_year[plan.year].append(plan)
-        parts = cache.plan_parts(plan, registry, known)
-        placed[plan.key] = parts.placed
-        key = plan.key
-        for mid, ds in parts.duties:
-            duties[(key, mid)] = ds
-        for kind, mention in parts.mentions:
-            by_agency[kind][plan.district].append(mention)
-        for theme, p in parts.themes:
-            by_theme[theme].append(p)
-        for pt in parts.targets:
-            by_metric[pt.target.metric].append(pt)
-        for kind, counts in parts.role_counts:
-            plans_by_agency[kind][plan.district].append(plan)
-            role_counts[kind].setdefault(plan.district, {})[plan.year] = counts
-        for theme in dict.fromkeys(theme for theme, _ in parts.themes):
-            plans_by_theme[theme][plan.district].append(plan)
-
+        gathered.add(plan, cache.plan_parts(plan, registry, known))
     specs = site_diffs(site)
     cache.keep_only({(id(s.old), id(s.new)): (s.old, s.new) for s in specs}, {id(p) for p in plans})
-    return Indexes(
-        district_names={d.slug: d.name for d in site.districts},
-        plans_by_district={d: tuple(ps) for d, ps in by_district.items()},
-        plans_by_year={y: tuple(by_year[y]) for y in sorted(by_year)},
-        duties=duties,
-        placed=placed,
-        by_agency={k: {d: tuple(ms) for d, ms in sorted(v.items(), key=lambda kv: order.get(kv[0], 0))}
-                   for k, v in by_agency.items()},
-        by_theme={t: tuple(ps) for t, ps in by_theme.items()},
-        by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
-                   for k, v in by_metric.items()},
-        neighbours=_neighbours(by_district),
-        diffs=tuple(specs),
-        diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
-        plans_by_agency={k: {d: tuple(ps) for d, ps in v.items()} for k, v in plans_by_agency.items()},
-        plans_by_theme={t: {d: tuple(ps) for d, ps in v.items()} for t, v in plans_by_theme.items()},
-        role_counts={k: dict(sorted(v.items(), key=lambda kv: order.get(kv[0], 0))) for k, v in role_counts.items()},
-        diff_cache=cache,
-    )
+    return gathered.indexes(site, order, specs, cache)
+
+
+class _Gathered:
+    """Each plan's parts, gathered by district, year, agency kind, theme and metric."""
+
+    def __init__(self) -> None:
+        self.by_district: dict[str, list[Plan]] = defaultdict(list)
+        self.by_year: dict[int, list[Plan]] = defaultdict(list)
+        self.duties: dict[tuple[str, str], tuple[Duty, ...]] = {}
+        self.placed: dict[str, tuple[Placed, ...]] = {}
+        self.by_agency: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+        self.by_theme: dict[str, list[Placed]] = defaultdict(list)
+        self.by_metric: dict[str, list[PlacedTarget]] = defaultdict(list)
+        self.plans_by_agency: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
+        self.plans_by_theme: dict[str, dict[str, list[Plan]]] = defaultdict(lambda: defaultdict(list))
+        self.role_counts: dict[str, dict[str, dict[int, dict[str, int]]]] = defaultdict(dict)
+
+    def add(self, plan: Plan, parts: _PlanParts) -> None:
+        self.by_district[plan.district].append(plan)
+        self.by_year[plan.year].append(plan)
+        self.placed[plan.key] = parts.placed
+        for mid, ds in parts.duties:
+            self.duties[(plan.key, mid)] = ds
+        for kind, mention in parts.mentions:
+            self.by_agency[kind][plan.district].append(mention)
+        for theme, placed in parts.themes:
+            self.by_theme[theme].append(placed)
+        for pt in parts.targets:
+            self.by_metric[pt.target.metric].append(pt)
+        for kind, counts in parts.role_counts:
+            self.plans_by_agency[kind][plan.district].append(plan)
+            self.role_counts[kind].setdefault(plan.district, {})[plan.year] = counts
+        for theme in dict.fromkeys(theme for theme, _ in parts.themes):
+            self.plans_by_theme[theme][plan.district].append(plan)
+
+    def indexes(self, site: Site, order: dict[str, int], specs: list[DiffSpec], cache: DiffCache) -> Indexes:
+        def by_order(groups: dict[str, Any]) -> list[tuple[str, Any]]:
+            return sorted(groups.items(), key=lambda kv: order.get(kv[0], 0))
+
+        return Indexes(
+            district_names={d.slug: d.name for d in site.districts},
+            plans_by_district={d: tuple(ps) for d, ps in self.by_district.items()},
+            plans_by_year={y: tuple(self.by_year[y]) for y in sorted(self.by_year)},
+            duties=self.duties,
+            placed=self.placed,
+            by_agency={k: {d: tuple(ms) for d, ms in by_order(v)} for k, v in self.by_agency.items()},
+            by_theme={t: tuple(ps) for t, ps in self.by_theme.items()},
+            by_metric={k: tuple(sorted(v, key=lambda t: (t.plan.year, order.get(t.plan.district, 0))))
+                       for k, v in self.by_metric.items()},
+            neighbours=_neighbours(self.by_district),
+            diffs=tuple(specs),
+            diff_to={spec.new.key: spec for spec in specs if spec.kind == "district"},
+            plans_by_agency={k: {d: tuple(ps) for d, ps in v.items()} for k, v in self.plans_by_agency.items()},
+            plans_by_theme={t: {d: tuple(ps) for d, ps in v.items()} for t, v in self.plans_by_theme.items()},
+            role_counts={k: dict(by_order(v)) for k, v in self.role_counts.items()},
+            diff_cache=cache,
+        )
 
 
 def _neighbours(by_district: dict[str, list[Plan]]) -> dict[str, tuple[Plan | None, Plan | None]]:

@@ -118,8 +118,8 @@ def _target(spec: DiffSpec, t: TargetChange) -> dict:
     }
 
 
-def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
-    changes = {c.anchor: _change(lk, spec, c) for c in diff.measures}
+def _groups(diff: PlanDiff, changes: dict[str, dict]) -> list[dict]:
+    """The matched tasks by the section they are in, changed ones apart from unchanged ones."""
     groups = []
     for g in diff.groups:
         matched = [changes[c.anchor] for c in g.changes if c.unit == "measure" and c.status in MATCHED]
@@ -129,15 +129,25 @@ def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
             groups.append({"anchor": g.anchor, "title": title, "old_title": old_title,
                            "changes": [c for c in matched if c["status"] != "unchanged"],
                            "unchanged": [c for c in matched if c["status"] == "unchanged"]})
-    kinds = []
-    for k in diff.agencies:
-        def items(xs):
-            return [{"anchor": x.change.anchor, "text": (x.change.new or x.change.old)[0].text[:60],
-                     "detail": "；".join(changes[x.change.anchor]["agency_changes"]) if x.change.anchor in changes
-                     else ""} for x in xs]
-        kinds.append({"anchor": k.anchor, "label": k.label, "kept": k.kept, "gained": items(k.gained),
-                      "lost": items(k.lost), "role_changes": items(k.role_changes), "renames": items(k.renames),
-                      "filter": f"k-{k.kind}"})
+    return groups
+
+
+def _agency_kinds(diff: PlanDiff, changes: dict[str, dict]) -> list[dict]:
+    """Each agency kind's tasks gained, lost, with another role or under another name."""
+    def items(xs):
+        return [{"anchor": x.change.anchor, "text": (x.change.new or x.change.old)[0].text[:60],
+                 "detail": "；".join(changes[x.change.anchor]["agency_changes"]) if x.change.anchor in changes
+                 else ""} for x in xs]
+
+    return [{"anchor": k.anchor, "label": k.label, "kept": k.kept, "gained": items(k.gained),
+             "lost": items(k.lost), "role_changes": items(k.role_changes), "renames": items(k.renames),
+             "filter": f"k-{k.kind}"} for k in diff.agencies]
+
+
+def _diff_view(lk: Lookups, spec: DiffSpec, diff: PlanDiff) -> dict:
+    changes = {c.anchor: _change(lk, spec, c) for c in diff.measures}
+    groups = _groups(diff, changes)
+    kinds = _agency_kinds(diff, changes)
     counts = diff.summary["measures"]
     context = {
         "spec": {"title": spec.title, "context": spec.context or "", "kind": spec.kind},
