@@ -16,6 +16,7 @@ import yaml
 from click.testing import CliRunner
 from pydantic import TypeAdapter
 
+from sitegen.build import published
 from sitegen.cli import main
 from sitegen.content import load_site
 from sitegen.content.load import load_file, parse_text
@@ -167,8 +168,12 @@ def test_header_of_a_notice(drafts):
     assert str(plan.date) == "2022-08-11"
     assert plan.publicity == "此件主动公开"
     assert plan.notice.splitlines()[0] == "武清区人民政府办公室关于印发武清区2022年食品安全监督管理计划的通知"
-    _, hedong, _ = drafts["hedong"]
-    assert hedong.status.value == "征求意见稿" and hedong.subtitle == "（公开征求意见稿）"
+    text, hedong, report = drafts["hedong"]
+    assert hedong.subtitle == "（公开征求意见稿）"
+    # A draft until reviewed; the status the text gives is what the editor is told to set.
+    assert hedong.status.value == "草稿"
+    assert "status: 草稿  # review: 审核完成后改为 征求意见稿" in text
+    assert "审核完成后把 status 改为 征求意见稿" in report
     assert hedong.follows == "天津市 2024 年食品安全监督管理计划"
 
 
@@ -202,6 +207,20 @@ def test_import_never_overwrites(tmp_path):
     third = _import(source, "wuqing", 2022, out=out, content=content)
     assert third.exit_code == 1 and str(out) in third.output
     assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_an_import_is_a_draft_that_a_plain_build_leaves_out(tmp_path):
+    """Imported, the plan is a 草稿: it validates, `--drafts` builds show it, the published site
+    does not, until an editor sets the status the report names."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "plans" / "wuqing" / "2022.yaml").unlink()
+    result = _import(content / "sources" / "003_d3cac09597f98001.txt", "wuqing", 2022, content=content)
+    assert result.exit_code == 0, result.output
+    assert "审核完成后把 status 改为 正式" in result.output
+    site = load_site(content, parallel=False).site
+    assert ("wuqing", 2022) in {(p.district, p.year) for p in published(site, drafts=True).plans}
+    assert ("wuqing", 2022) not in {(p.district, p.year) for p in published(site).plans}
 
 
 def test_unknown_district_and_unreadable_text_fail_cleanly(tmp_path):

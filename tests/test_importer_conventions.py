@@ -410,7 +410,7 @@ def test_word_file_through_the_command_line(tmp_path):
     result = CliRunner().invoke(main, ["import", str(source), "--district", "futian", "--year", "2023",
                                        "--out", str(out), "--strict"])
     assert result.exit_code == 0, result.output
-    assert "草稿（表格，正式）" in result.output and "举措 58 条" in result.output
+    assert "草稿（表格；原文为正式）" in result.output and "举措 58 条" in result.output
     draft = TypeAdapter(Plan).validate_python(parse_text(out.read_text(encoding="utf-8"), "d").data)
     assert draft.source.file == source.name and draft.title == plan.title
     # cells come as cells: each measure's text is exactly one committed text, agencies never in it

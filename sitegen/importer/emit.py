@@ -96,7 +96,8 @@ def emit(draft: Draft, *, district: str, year: int, source_file: str) -> str:
         w.text(0, "subtitle", draft.subtitle)
     w.key(0, "district", scalar(district))
     w.key(0, "year", str(year))
-    w.key(0, "status", scalar(draft.status))
+    # An import is a draft until an editor has reviewed it: 草稿 plans stay off the published site.
+    w.key(0, "status", "草稿", comment=f"# review: 审核完成后改为 {draft.status}（原文所示）")
     if draft.issuer:
         w.text(0, "issuer", draft.issuer)
     if draft.date:

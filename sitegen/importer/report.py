@@ -54,7 +54,8 @@ def report(imported: Imported, target: Path, written: bool = True) -> str:
     d = imported.draft
     cov = imported.coverage
     shape = {"table": "表格", "prose": "正文"}[d.shape]
-    lines = [f"已写入 {target}：草稿（{shape}，{d.status}），请对照原文审核" if written
+    lines = [f"已写入 {target}：草稿（{shape}；原文为{d.status}），请对照原文审核；"
+             f"审核完成后把 status 改为 {d.status}，计划才会出现在正式网站上" if written
              else f"未写入 {target}（--strict：有警告）"]
     lines += _found(imported)
     lines.append(f"  原文汉字覆盖率 {cov.ratio:.1%}（{cov.covered}/{cov.total} 字）")
