@@ -36,7 +36,6 @@ from sitegen.build.pipeline import (
     Prepared,
     check_project,
     data_files,
-    index_for_search,
     other_files,
     prepare,
     published_texts,
@@ -51,6 +50,7 @@ from sitegen.common.project import Project
 from sitegen.content import PlanCache
 from sitegen.outputs import Joined, Output
 from sitegen.outputs.assets import Assets, assets
+from sitegen.outputs.search import search_files
 from sitegen.site.derive import DiffCache
 from sitegen.site.pages import Page
 
@@ -199,7 +199,7 @@ class Builder:
             folder.write_chunks(j.rel, j.chunks(folder.read))
         if not search:
             return set()
-        index = index_for_search(prepared.pages, folder.files(), self.workers)  # reads the pages back
+        index = search_files(prepared.pages, folder.files(), workers=self.workers)  # reads the pages back
         folder.write_all(index)
         return set(index)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,7 +92,8 @@ def build(project: Project, *, drafts: bool = False, search: bool = True, cache:
         for j in joined:
             staging.write_chunks(j.rel, j.chunks(staging.read))
         if search:
-            staging.write_all(index_for_search(prepared.pages, staging.files(), workers))
+            # The search stage decides whether its pages are worth the workers' forks.
+            staging.write_all(search_files(prepared.pages, staging.files(), workers=workers))
         staging.commit()
     return prepared.result(rendered=len(prepared.pages))
 
@@ -233,9 +234,3 @@ def published_texts(project: Project, site: Site) -> dict[str, Path]:
     plan links to its source."""
     names = sorted({p.source.file for p in site.plans if p.source})
     return {str(urls.output_path(urls.source(name))): project.content / "sources" / name for name in names}
-
-
-def index_for_search(pages: list[Page], files: Mapping[str, bytes], workers: int) -> dict[str, bytes]:
-    """Pagefind's index of the pages, read from files (the new output); the search stage decides
-    whether its share of the pages is worth `workers` forks (search.index.PARALLEL_MIN_PAGES)."""
-    return search_files(pages, files, workers=workers)
